@@ -14,7 +14,15 @@ export type CodecErrorCode =
   /** A frame announced a size above the configured maximum (or below zero). */
   | "FRAME_TOO_LARGE"
   /** A value cannot be written in the requested version (e.g. null where not nullable). */
-  | "INVALID_VALUE";
+  | "INVALID_VALUE"
+  /** A record batch fails its CRC-32C, or its records/compressed payload are inconsistent. */
+  | "CORRUPT_RECORD"
+  /** A record batch names a compression codec we do not know (5–7) or cannot load. */
+  | "UNSUPPORTED_COMPRESSION"
+  /** A record batch with magic other than 2 (legacy v0/v1 message sets are not supported). */
+  | "UNSUPPORTED_MAGIC"
+  /** Decompressing a batch would exceed the caller's output bound (decompression bomb guard). */
+  | "DECOMPRESSED_TOO_LARGE";
 
 export class CodecError extends Error {
   readonly code: CodecErrorCode;
