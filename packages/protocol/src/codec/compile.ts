@@ -106,24 +106,31 @@ function readTaggedSection(reader: Reader, value: Struct, byTag: Map<number, Com
 }
 
 function writeTaggedSection(writer: Writer, value: Struct, tagged: readonly CompiledField[]): void {
-  const present: { tag: number; write: (w: Writer) => void }[] = [];
+  const unknown = value._unknownTaggedFields;
+  let present: CompiledField[] | undefined;
   for (const field of tagged) {
     const v = value[field.name];
     if (v === undefined || field.isDefault(v)) continue;
-    present.push({ tag: field.tag, write: (w) => field.write(w, v, field.name) });
+    present ??= [];
+    present.push(field);
   }
-  for (const unknown of value._unknownTaggedFields ?? []) {
-    present.push({ tag: unknown.tag, write: (w) => w.bytes(unknown.data) });
+  if (present === undefined && (unknown === undefined || unknown.length === 0)) {
+    writer.unsignedVarint(0);
+    return;
   }
-  if (present.length > 1) present.sort((a, b) => a.tag - b.tag);
-  writer.unsignedVarint(present.length);
-  for (const entry of present) {
+  const entries: { tag: number; data: Buffer }[] = [];
+  for (const field of present ?? []) {
     const inner = new Writer();
-    entry.write(inner);
-    const data = inner.toBuffer();
+    field.write(inner, value[field.name], field.name);
+    entries.push({ tag: field.tag, data: inner.toBuffer() });
+  }
+  for (const field of unknown ?? []) entries.push({ tag: field.tag, data: field.data });
+  if (entries.length > 1) entries.sort((a, b) => a.tag - b.tag);
+  writer.unsignedVarint(entries.length);
+  for (const entry of entries) {
     writer.unsignedVarint(entry.tag);
-    writer.unsignedVarint(data.length);
-    writer.bytes(data);
+    writer.unsignedVarint(entry.data.length);
+    writer.bytes(entry.data);
   }
 }
 
@@ -135,7 +142,9 @@ function compileField(field: FieldDecl, version: number, flexible: boolean): Com
       : undefined;
   const defaultValue = defaultFactory(field, struct);
   const { read, write } = compileType(field.type, struct, flexible, nullable);
-  const isDefault = (value: unknown): boolean => isDeepEqual(value, defaultValue());
+  // Compared against, never handed out, so one instance serves every check.
+  const comparisonDefault = defaultValue();
+  const isDefault = (value: unknown): boolean => isDeepEqual(value, comparisonDefault);
   return { name: field.name, read, write, defaultValue, isDefault, tag: field.tag ?? -1 };
 }
 

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The `nagare` command. Subcommands arrive with their issues; until then each one says so plainly
+// instead of pretending to work.
+
+const commands: Record<string, string> = {
+  broker: "start a Kafka-compatible broker (default PLAINTEXT://localhost:9092, data in ./data)",
+  topics: "create, list, describe, alter and delete topics",
+  produce: "produce messages from stdin or a file",
+  consume: "consume messages",
+  groups: "list, describe, reset and delete consumer groups",
+  configs: "describe and alter configs",
+  perf: "producer and consumer performance tests",
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, about]) => `  ${name.padEnd(width)}  ${about}`);
+  return ["usage: nagare <command> [options]", "", "commands:", ...lines].join("\n");
+}
+
+export function run(argv: readonly string[]): number {
+  const [command] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    console.log(usage());
+    return 0;
+  }
+  if (!(command in commands)) {
+    console.error(`nagare: unknown command "${command}"; run "nagare --help" for the list of commands`);
+    return 2;
+  }
+  console.error(
+    `nagare ${command}: not implemented yet — the protocol codec is in place, the broker comes next`,
+  );
+  return 0;
+}
+
+process.exitCode = run(process.argv.slice(2));
