@@ -10,5 +10,5 @@ have=""
 [ -x node_modules/.bin/node ] && have=$(node_modules/.bin/node -p 'process.versions.node.split(".")[0]' 2>/dev/null || true)
 if [ "$have" != "$want" ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "nagare: installing dependencies (brings Node $want from the npm registry)..." >&2
-  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund >&2; else npm install --no-audit --no-fund >&2; fi
+  npm install --no-audit --no-fund >&2
 fi
