@@ -1,9 +1,10 @@
 // The import rules of DESIGN.md ("Layout"), as data plus one pure function, so the check script
 // and its tests share them.
 //
-// protocol imports nothing of ours (and no I/O modules: it is sans-io); storage imports protocol's
-// records only; broker imports protocol, storage and the low-level connection of client; client
-// imports protocol only; streams, connect and console import client; cli and testkit anything.
+// protocol imports nothing of ours (and no I/O modules: it is sans-io; its tests may read fixture
+// files with node:fs); storage imports protocol's records only; broker imports protocol, storage
+// and the low-level connection of client; client imports protocol only; streams, connect and
+// console import client; cli and testkit anything.
 
 export const packageNames = [
   "protocol",
@@ -76,9 +77,20 @@ export function classify(specifier: string, resolvedPath: string | undefined): I
   return { pkg: undefined, subpath: "", nodeModule: undefined };
 }
 
-/** Returns a message when `from` (a package) may not import `target`, otherwise undefined. */
-export function violation(from: PackageName, target: ImportTarget): string | undefined {
+/** What a package's tests may read besides what its sources may: committed fixture files. */
+const testReadModules = new Set(["fs", "fs/promises"]);
+
+/**
+ * Returns a message when `from` (a package) may not import `target`, otherwise undefined. `part`
+ * says whether the importing file is under the package's src/ or test/.
+ */
+export function violation(
+  from: PackageName,
+  target: ImportTarget,
+  part: "src" | "test" = "src",
+): string | undefined {
   if (target.nodeModule !== undefined) {
+    if (part === "test" && testReadModules.has(target.nodeModule)) return undefined;
     if (from === "protocol" && ioModules.has(target.nodeModule))
       return `protocol is sans-io and must not import node:${target.nodeModule}`;
     return undefined;

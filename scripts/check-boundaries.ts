@@ -27,7 +27,7 @@ function* tsFiles(dir: string): Generator<string> {
 const problems: string[] = [];
 let files = 0;
 for (const pkg of packageNames as readonly PackageName[]) {
-  for (const part of ["src", "test"]) {
+  for (const part of ["src", "test"] as const) {
     for (const file of tsFiles(join(root, "packages", pkg, part))) {
       files++;
       const source = readFileSync(file, "utf8");
@@ -36,7 +36,7 @@ for (const pkg of packageNames as readonly PackageName[]) {
         const resolved = specifier.startsWith(".")
           ? relative(root, resolve(dirname(file), specifier))
           : undefined;
-        const message = violation(pkg, classify(specifier, resolved));
+        const message = violation(pkg, classify(specifier, resolved), part);
         if (message) problems.push(`${relative(root, file)}: imports "${specifier}": ${message}`);
       }
     }

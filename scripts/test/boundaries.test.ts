@@ -15,6 +15,12 @@ test("protocol may import nothing of ours and no I/O module", () => {
   );
 });
 
+test("protocol's tests may read fixture files, nothing more", () => {
+  assert.equal(violation("protocol", classify("node:fs", undefined), "test"), undefined);
+  assert.match(violation("protocol", classify("node:fs", undefined), "src") ?? "", /sans-io/);
+  assert.match(violation("protocol", classify("node:net", undefined), "test") ?? "", /sans-io/);
+});
+
 test("storage imports only the records part of protocol", () => {
   assert.equal(violation("storage", classify("@nagare/protocol/records", undefined)), undefined);
   assert.equal(
