@@ -97,6 +97,7 @@ function ourType(
 function normalizeDefault(value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value === "bigint") return value.toString();
+  if (typeof value === "string" && /^-?0x[0-9a-f]+$/i.test(value)) return BigInt(value).toString();
   return String(value);
 }
 
