@@ -1,6 +1,7 @@
 // Public API of RecordBatch v2 (magic 2): header view, scanning, records, compression, CRC-32C,
 // whole-batch codec and transaction markers. Legacy v0/v1 message sets are not supported.
 
+export { CodecError, type CodecErrorCode } from "../codec/codec-error.ts";
 export {
   type BatchAttributes,
   CompressionType,

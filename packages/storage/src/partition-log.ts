@@ -1,0 +1,447 @@
+// The log of one partition: an ordered set of segments, the last one active. Every mutation goes
+// through the partition's serial queue; reads run concurrently and see only whole, written batches
+// (a segment's size moves after its write completes).
+//
+// Durability: with flush.messages=1 ("durable mode") an append resolves only after an fsync that
+// covers it. Concurrent appends share fsyncs (group commit): appends keep writing while one fsync
+// runs, and the next fsync covers all of them. Otherwise data is written to the OS at once and
+// fsynced per flush.messages / flush.ms, on roll and on close (Kafka's defaults leave it to the OS).
+
+import { mkdir, readdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { BATCH_HEADER_SIZE, BatchHeader } from "@nagare/protocol/records";
+import { type AppendOptions, type ValidatedAppend, validateAndAssignOffsets } from "./append-validator.ts";
+import type { LogConfig } from "./log-config.ts";
+import { LogSegment } from "./segment.ts";
+import { recoverSegment, type SegmentRecovery } from "./segment-recovery.ts";
+import { SerialQueue } from "./serial-queue.ts";
+import { StorageError } from "./storage-error.ts";
+import { findOffsetForTimestamp, type TimestampLookup } from "./timestamp-lookup.ts";
+
+export interface PartitionLogOptions {
+  readonly dir: string;
+  readonly config: LogConfig;
+  /** Milliseconds since the epoch; injectable for tests. */
+  readonly clock?: () => number;
+  /** Offset below which data is known flushed; segments after it are recovered when `recover`. */
+  readonly recoveryPoint?: bigint;
+  readonly logStartOffset?: bigint;
+  /** The last stop was unclean: validate and repair segments at and after the recovery point. */
+  readonly recover?: boolean;
+}
+
+export interface RecoveryReport {
+  readonly dir: string;
+  readonly segments: SegmentRecovery[];
+  readonly deletedSegments: bigint[];
+  readonly truncatedBytes: number;
+}
+
+export interface AppendResult extends ValidatedAppend {
+  readonly logStartOffset: bigint;
+}
+
+export interface ReadOptions {
+  readonly maxBytes: number;
+  /** Exclusive: only batches whose last offset is below it are returned (high watermark / LSO). */
+  readonly upperBound?: bigint;
+  /** Return the first batch even when it is larger than maxBytes (Kafka's minOneMessage). */
+  readonly minOneBatch?: boolean;
+}
+
+export interface ReadResult {
+  /** Whole batches; empty when nothing is readable below the bound. */
+  readonly records: Buffer;
+  /** Base offset of the first returned batch (may be below the requested offset), or -1. */
+  readonly firstBatchOffset: bigint;
+}
+
+const logSuffix = ".log";
+const int32Max = 2147483647n;
+
+export class PartitionLog {
+  readonly dir: string;
+  private configValue: LogConfig;
+  private readonly clock: () => number;
+  private readonly queue = new SerialQueue();
+  private segmentList: LogSegment[];
+  private startOffset: bigint;
+  private flushedOffset: bigint;
+  private unflushedMessages = 0;
+  private lastFlushMs: number;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+
+  private constructor(options: PartitionLogOptions, segments: LogSegment[], logStartOffset: bigint) {
+    this.dir = options.dir;
+    this.configValue = options.config;
+    this.clock = options.clock ?? Date.now;
+    this.segmentList = segments;
+    this.startOffset = logStartOffset;
+    this.flushedOffset = this.logEndOffset;
+    this.lastFlushMs = this.clock();
+  }
+
+  /** Opens the log in `dir` (created when missing), recovering it after an unclean stop. */
+  static async open(options: PartitionLogOptions): Promise<{ log: PartitionLog; recovery: RecoveryReport }> {
+    const { dir, config } = options;
+    await mkdir(dir, { recursive: true });
+    const entries = await readdir(dir);
+    for (const name of entries) {
+      if (name.endsWith(".deleted") || name.endsWith(".cleaned")) await rm(join(dir, name), { force: true });
+    }
+    const baseOffsets = entries
+      .filter((name) => name.endsWith(logSuffix) && /^\d{20}\.log$/.test(name))
+      .map((name) => BigInt(name.slice(0, 20)))
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const segmentOptions = {
+      indexIntervalBytes: config.indexIntervalBytes,
+      segmentIndexBytes: config.segmentIndexBytes,
+    };
+    const segments: LogSegment[] = [];
+    const report: RecoveryReport = { dir, segments: [], deletedSegments: [], truncatedBytes: 0 };
+    const recoveryPoint = options.recoveryPoint ?? 0n;
+    let corrupt = false;
+    for (let i = 0; i < baseOffsets.length; i++) {
+      const baseOffset = baseOffsets[i] as bigint;
+      const segment = await LogSegment.open(dir, baseOffset, segmentOptions);
+      if (corrupt) {
+        await segment.delete();
+        report.deletedSegments.push(baseOffset);
+        continue;
+      }
+      const nextBase = baseOffsets[i + 1];
+      const needsRecovery = options.recover === true && (nextBase === undefined || nextBase > recoveryPoint);
+      if (needsRecovery) {
+        const result = await recoverSegment(segment, Math.max(config.maxMessageBytes, 1) + 1024 * 1024);
+        await segment.flush(true);
+        report.segments.push(result);
+        (report as { truncatedBytes: number }).truncatedBytes += result.truncatedBytes;
+        if (result.truncatedBytes > 0 && nextBase !== undefined) corrupt = true; // later segments can't follow a hole
+      } else {
+        await segment.load();
+      }
+      segments.push(segment);
+    }
+    const logStartOffset = options.logStartOffset ?? segments[0]?.baseOffset ?? 0n;
+    if (segments.length === 0) segments.push(await LogSegment.open(dir, logStartOffset, segmentOptions));
+    const log = new PartitionLog(options, segments, logStartOffset);
+    if (log.startOffset > log.logEndOffset) log.startOffset = log.logEndOffset;
+    await log.active.activate();
+    return { log, recovery: report };
+  }
+
+  get config(): LogConfig {
+    return this.configValue;
+  }
+
+  /** Applies a new config; retention, compaction and segment settings take effect from now on. */
+  updateConfig(config: LogConfig): void {
+    this.configValue = config;
+  }
+
+  get segments(): readonly LogSegment[] {
+    return this.segmentList;
+  }
+
+  get active(): LogSegment {
+    return this.segmentList[this.segmentList.length - 1] as LogSegment;
+  }
+
+  get logStartOffset(): bigint {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): bigint {
+    return this.active.nextOffset;
+  }
+
+  /** Offsets below this are fsynced. */
+  get recoveryPoint(): bigint {
+    return this.flushedOffset;
+  }
+
+  /** Bytes in all segments. */
+  get size(): number {
+    return this.segmentList.reduce((sum, s) => sum + s.size, 0);
+  }
+
+  /** Runs `task` in this partition's serial queue (for the retention and compaction helpers). */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      this.ensureOpen();
+      return task();
+    });
+  }
+
+  /**
+   * Validates `records` (mutated in place: offsets, leader epoch, LogAppendTime) and appends them.
+   * Resolves once written — and fsynced when flush.messages says so.
+   */
+  async append(records: Buffer, options: AppendOptions = {}): Promise<AppendResult> {
+    const result = await this.queue.run(async () => {
+      this.ensureOpen();
+      const now = this.clock();
+      const validated = validateAndAssignOffsets(records, this.logEndOffset, this.configValue, now, options);
+      if (validated.batches.length === 0) return validated;
+      await this.maybeRoll(records.length, validated, now);
+      try {
+        await this.active.append(records, validated.batches);
+      } catch (error) {
+        throw new StorageError("KAFKA_STORAGE_ERROR", `append to ${this.dir} failed: ${String(error)}`, {
+          cause: error,
+        });
+      }
+      this.unflushedMessages += validated.recordCount;
+      return validated;
+    });
+    if (result.batches.length > 0 && this.unflushedMessages >= this.configValue.flushMessages) {
+      await this.flushUpTo(result.lastOffset + 1n);
+    }
+    return { ...result, logStartOffset: this.startOffset };
+  }
+
+  private async maybeRoll(bytes: number, append: ValidatedAppend, now: number): Promise<void> {
+    const segment = this.active;
+    if (segment.size === 0) return;
+    const config = this.configValue;
+    const rollAfter = config.segmentMs - config.segmentJitterMs;
+    const since = segment.firstBatchTimestamp;
+    const age = since !== undefined && since >= 0n ? Number(append.maxTimestamp - since) : 0;
+    if (
+      segment.size + bytes > config.segmentBytes ||
+      age > rollAfter ||
+      segment.indexesFull ||
+      append.lastOffset - segment.baseOffset > int32Max
+    ) {
+      await this.rollLocked(append.firstOffset);
+    }
+  }
+
+  /** Starts a new active segment at the log end offset. */
+  roll(): Promise<void> {
+    return this.exclusive(() => this.rollLocked(this.logEndOffset));
+  }
+
+  private async rollLocked(baseOffset: bigint): Promise<void> {
+    const previous = this.active;
+    if (previous.size === 0) return;
+    await previous.flush(false);
+    await previous.deactivate();
+    const segment = await LogSegment.open(this.dir, baseOffset, {
+      indexIntervalBytes: this.configValue.indexIntervalBytes,
+      segmentIndexBytes: this.configValue.segmentIndexBytes,
+    });
+    await segment.activate();
+    this.segmentList.push(segment);
+  }
+
+  /** fsyncs everything written so far (group commit: concurrent callers share one fsync). */
+  flush(): Promise<void> {
+    return this.flushUpTo(this.logEndOffset);
+  }
+
+  private async flushUpTo(offset: bigint): Promise<void> {
+    while (this.flushedOffset < offset) {
+      this.flushing ??= this.syncOnce().finally(() => {
+        this.flushing = undefined;
+      });
+      await this.flushing;
+    }
+  }
+
+  private async syncOnce(): Promise<void> {
+    const target = this.logEndOffset;
+    const messages = this.unflushedMessages;
+    const dirty = this.segmentList.filter((s) => s.unflushedBytes > 0 || s === this.active);
+    try {
+      for (const segment of dirty) await segment.flush(true);
+    } catch (error) {
+      throw new StorageError("KAFKA_STORAGE_ERROR", `fsync in ${this.dir} failed: ${String(error)}`, {
+        cause: error,
+      });
+    }
+    this.unflushedMessages -= Math.min(messages, this.unflushedMessages);
+    this.lastFlushMs = this.clock();
+    if (target > this.flushedOffset) this.flushedOffset = target;
+  }
+
+  /** Flushes when flush.ms has passed since the last flush (called by the log manager's timer). */
+  async flushIfDue(): Promise<void> {
+    if (
+      this.clock() - this.lastFlushMs >= this.configValue.flushMs &&
+      this.flushedOffset < this.logEndOffset
+    ) {
+      await this.flush();
+    }
+  }
+
+  /** Reads whole batches from the batch containing `offset`. */
+  async read(offset: bigint, options: ReadOptions): Promise<ReadResult> {
+    this.ensureOpen();
+    const empty: ReadResult = { records: Buffer.alloc(0), firstBatchOffset: -1n };
+    const end = this.logEndOffset;
+    if (offset < this.startOffset || offset > end)
+      throw new StorageError(
+        "OFFSET_OUT_OF_RANGE",
+        `offset ${offset} is outside [${this.startOffset}, ${end}] of ${this.dir}`,
+      );
+    const upperBound = options.upperBound ?? end;
+    if (offset >= upperBound) return empty;
+    for (let i = this.floorSegmentIndex(offset); i < this.segmentList.length; i++) {
+      const segment = this.segmentList[i] as LogSegment;
+      if (!segment.retain()) continue;
+      try {
+        const limit = segment.size;
+        const first = await segment.locate(offset, limit);
+        if (!first) continue; // offset is past this segment's last batch (e.g. compacted away)
+        if (first.lastOffset >= upperBound) return empty;
+        const budget = Math.min(options.maxBytes, limit - first.position);
+        const length = first.size > budget ? (options.minOneBatch === false ? 0 : first.size) : budget;
+        if (length === 0) return empty;
+        const bytes = await segment.readAt(first.position, length);
+        return {
+          records: bytes.subarray(0, wholeBatchesEnd(bytes, upperBound)),
+          firstBatchOffset: first.baseOffset,
+        };
+      } finally {
+        segment.release();
+      }
+    }
+    return empty;
+  }
+
+  private floorSegmentIndex(offset: bigint): number {
+    let low = 0;
+    let high = this.segmentList.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const mid = (low + high) >>> 1;
+      if ((this.segmentList[mid] as LogSegment).baseOffset <= offset) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    return found;
+  }
+
+  /** The first offset whose timestamp is ≥ `timestamp` (ListOffsets by time), or undefined. */
+  offsetForTimestamp(timestamp: bigint): Promise<TimestampLookup | undefined> {
+    this.ensureOpen();
+    return findOffsetForTimestamp(this.segmentList, timestamp, this.startOffset);
+  }
+
+  /** Offset and timestamp of the record with the largest timestamp (ListOffsets -3). */
+  maxTimestampOffset(): TimestampLookup | undefined {
+    let best: TimestampLookup | undefined;
+    for (const segment of this.segmentList) {
+      if (segment.size > 0 && (!best || segment.maxTimestamp > best.timestamp))
+        best = { offset: segment.offsetOfMaxTimestamp, timestamp: segment.maxTimestamp };
+    }
+    return best;
+  }
+
+  /** Removes every batch whose last offset is ≥ `offset` (replica truncation). */
+  truncateTo(offset: bigint): Promise<number> {
+    return this.exclusive(async () => {
+      if (offset >= this.logEndOffset) return 0;
+      let removed = 0;
+      while (this.segmentList.length > 1 && this.active.baseOffset >= offset) {
+        const segment = this.segmentList.pop() as LogSegment;
+        removed += segment.size;
+        await segment.delete();
+      }
+      removed += await this.active.truncateTo(offset);
+      await this.active.activate();
+      if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
+      if (this.startOffset > this.logEndOffset) this.startOffset = this.logEndOffset;
+      return removed;
+    });
+  }
+
+  /**
+   * Advances the log start offset (DeleteRecords): offsets below it become unreadable and whole
+   * segments below it are deleted. Returns the new log start offset.
+   */
+  deleteRecordsBefore(offset: bigint): Promise<bigint> {
+    return this.exclusive(async () => {
+      if (offset > this.logEndOffset)
+        throw new StorageError(
+          "OFFSET_OUT_OF_RANGE",
+          `cannot delete records before ${offset}: log ends at ${this.logEndOffset}`,
+        );
+      if (offset > this.startOffset) this.startOffset = offset;
+      await this.deleteSegmentsLocked(
+        (segment, next) => next !== undefined && next.baseOffset <= this.startOffset,
+      );
+      return this.startOffset;
+    });
+  }
+
+  /**
+   * Deletes leading closed segments while `shouldDelete(segment, nextSegment)` holds (retention).
+   * Never deletes the active segment; advances the log start offset past deleted segments.
+   */
+  deleteSegments(
+    shouldDelete: (segment: LogSegment, next: LogSegment | undefined) => boolean,
+  ): Promise<bigint[]> {
+    return this.exclusive(() => this.deleteSegmentsLocked(shouldDelete));
+  }
+
+  private async deleteSegmentsLocked(
+    shouldDelete: (segment: LogSegment, next: LogSegment | undefined) => boolean,
+  ): Promise<bigint[]> {
+    const deleted: bigint[] = [];
+    while (this.segmentList.length > 1) {
+      const [segment, next] = this.segmentList as [LogSegment, LogSegment];
+      if (!shouldDelete(segment, next)) break;
+      this.segmentList.shift();
+      deleted.push(segment.baseOffset);
+      if (next.baseOffset > this.startOffset) this.startOffset = next.baseOffset;
+      await segment.delete();
+    }
+    return deleted;
+  }
+
+  /** Swaps `replaced` (consecutive segments) for `replacement`, under the queue (compaction). */
+  replaceSegments(replaced: readonly LogSegment[], replacement: readonly LogSegment[]): Promise<void> {
+    return this.exclusive(async () => {
+      const first = this.segmentList.indexOf(replaced[0] as LogSegment);
+      if (first < 0 || replaced.some((s, i) => this.segmentList[first + i] !== s))
+        throw new StorageError("KAFKA_STORAGE_ERROR", "segments changed while they were being replaced");
+      this.segmentList.splice(first, replaced.length, ...replacement);
+      for (const segment of replaced) if (!replacement.includes(segment)) await segment.delete();
+    });
+  }
+
+  /** Flushes, fsyncs and closes every segment. */
+  close(): Promise<void> {
+    return this.queue.run(async () => {
+      if (this.closed) return;
+      await this.syncOnce();
+      this.closed = true;
+      for (const segment of this.segmentList) await segment.close();
+    });
+  }
+
+  /** Closes and removes the partition directory (DeleteTopics). */
+  async delete(): Promise<void> {
+    await this.close();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new StorageError("LOG_CLOSED", `log ${this.dir} is closed`);
+  }
+}
+
+/** End of the last whole batch in `bytes` whose last offset is below `upperBound`. */
+function wholeBatchesEnd(bytes: Buffer, upperBound: bigint): number {
+  let position = 0;
+  while (position + BATCH_HEADER_SIZE <= bytes.length) {
+    const header = new BatchHeader(bytes, position);
+    if (position + header.size > bytes.length || header.lastOffset >= upperBound) break;
+    position += header.size;
+  }
+  return position;
+}
