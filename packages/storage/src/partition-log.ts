@@ -69,6 +69,8 @@ export class PartitionLog {
   private flushedOffset: bigint;
   private unflushedMessages = 0;
   private lastFlushMs: number;
+  /** When the active segment became active (segment.ms for batches without timestamps). */
+  private activeSinceMs: number;
   private flushing: Promise<void> | undefined;
   private closed = false;
 
@@ -80,6 +82,7 @@ export class PartitionLog {
     this.startOffset = logStartOffset;
     this.flushedOffset = this.logEndOffset;
     this.lastFlushMs = this.clock();
+    this.activeSinceMs = this.lastFlushMs;
   }
 
   /** Opens the log in `dir` (created when missing), recovering it after an unclean stop. */
@@ -206,8 +209,13 @@ export class PartitionLog {
     if (segment.size === 0) return;
     const config = this.configValue;
     const rollAfter = config.segmentMs - config.segmentJitterMs;
+    // Kafka measures a segment's age by its first batch's timestamp, or by wall time when the
+    // batches carry none.
     const since = segment.firstBatchTimestamp;
-    const age = since !== undefined && since >= 0n ? Number(append.maxTimestamp - since) : 0;
+    const age =
+      since !== undefined && since >= 0n && append.maxTimestamp >= 0n
+        ? Number(append.maxTimestamp - since)
+        : now - this.activeSinceMs;
     if (
       segment.size + bytes > config.segmentBytes ||
       age > rollAfter ||
@@ -234,6 +242,7 @@ export class PartitionLog {
     });
     await segment.activate();
     this.segmentList.push(segment);
+    this.activeSinceMs = this.clock();
   }
 
   /** fsyncs everything written so far (group commit: concurrent callers share one fsync). */
@@ -372,7 +381,7 @@ export class PartitionLog {
         );
       if (offset > this.startOffset) this.startOffset = offset;
       await this.deleteSegmentsLocked(
-        (segment, next) => next !== undefined && next.baseOffset <= this.startOffset,
+        (_segment, next) => next !== undefined && next.baseOffset <= this.startOffset,
       );
       return this.startOffset;
     });
