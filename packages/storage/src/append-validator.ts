@@ -31,13 +31,21 @@ export interface ValidatedAppend {
   readonly recordCount: number;
 }
 
-/** Checks `records` and patches base offsets from `nextOffset` on. Mutates `records`. */
+/**
+ * Checks `records` and patches base offsets from `nextOffset` on. Mutates `records`.
+ *
+ * With `deferCrc` the CRC-32C checks are left to the caller (`verifyCrcs`), which runs them while
+ * the bytes are being written, so the checksum and the write overlap. LogAppendTime batches are
+ * checked here regardless: their CRC is rewritten. When another check fails, the CRCs it would
+ * have come after are checked first, so the error is the one the in-order checks give (Kafka's).
+ */
 export function validateAndAssignOffsets(
   records: Buffer,
   nextOffset: bigint,
   config: LogConfig,
   nowMs: number,
   options: AppendOptions = {},
+  deferCrc = false,
 ): ValidatedAppend {
   let split: ReturnType<typeof splitBatches>;
   try {
@@ -53,43 +61,53 @@ export function validateAndAssignOffsets(
   let maxTimestamp = -1n;
   let offsetOfMaxTimestamp = nextOffset;
   let recordCount = 0;
-  for (const span of split.batches) {
-    const header = new BatchHeader(records, span.position);
-    if (span.size > config.maxMessageBytes)
-      throw new StorageError(
-        "MESSAGE_TOO_LARGE",
-        `a record batch of ${span.size} bytes exceeds max.message.bytes=${config.maxMessageBytes}`,
-      );
-    if (!header.isCrcValid())
-      throw new StorageError("CORRUPT_MESSAGE", `record batch ${batches.length} fails its CRC-32C`);
-    const count = header.recordCount;
-    if (count <= 0 || header.lastOffsetDelta !== count - 1)
-      throw new StorageError(
-        "INVALID_RECORD",
-        `record batch ${batches.length} has ${count} records but last offset delta ${header.lastOffsetDelta}`,
-      );
-    if (header.isControl && !options.allowControlBatches)
-      throw new StorageError("INVALID_RECORD", "clients may not write control batches");
-    if (config.cleanupPolicyCompact && !header.isControl) requireKeys(records, span.position, span.size);
-    if (logAppendTime >= 0n) header.setLogAppendTime(logAppendTime);
-    else checkCreateTime(header, now, config);
-    header.baseOffset = offset;
-    if (options.leaderEpoch !== undefined) header.partitionLeaderEpoch = options.leaderEpoch;
-    const lastOffset = offset + BigInt(header.lastOffsetDelta);
-    const batchMax = header.maxTimestamp;
-    if (batchMax > maxTimestamp) {
-      maxTimestamp = batchMax;
-      offsetOfMaxTimestamp = lastOffset;
+  const checkCrcNow = !deferCrc || logAppendTime >= 0n;
+  try {
+    for (const span of split.batches) {
+      const header = new BatchHeader(records, span.position);
+      if (span.size > config.maxMessageBytes)
+        throw new StorageError(
+          "MESSAGE_TOO_LARGE",
+          `a record batch of ${span.size} bytes exceeds max.message.bytes=${config.maxMessageBytes}`,
+        );
+      if (checkCrcNow && !header.isCrcValid())
+        throw new StorageError("CORRUPT_MESSAGE", `record batch ${batches.length} fails its CRC-32C`);
+      const count = header.recordCount;
+      if (count <= 0 || header.lastOffsetDelta !== count - 1)
+        throw new StorageError(
+          "INVALID_RECORD",
+          `record batch ${batches.length} has ${count} records but last offset delta ${header.lastOffsetDelta}`,
+        );
+      if (header.isControl && !options.allowControlBatches)
+        throw new StorageError("INVALID_RECORD", "clients may not write control batches");
+      if (config.cleanupPolicyCompact && !header.isControl) requireKeys(records, span.position, span.size);
+      if (logAppendTime >= 0n) header.setLogAppendTime(logAppendTime);
+      else checkCreateTime(header, now, config);
+      header.baseOffset = offset;
+      if (options.leaderEpoch !== undefined) header.partitionLeaderEpoch = options.leaderEpoch;
+      const lastOffset = offset + BigInt(header.lastOffsetDelta);
+      const batchMax = header.maxTimestamp;
+      if (batchMax > maxTimestamp) {
+        maxTimestamp = batchMax;
+        offsetOfMaxTimestamp = lastOffset;
+      }
+      batches.push({
+        position: span.position,
+        size: span.size,
+        baseOffset: offset,
+        lastOffset,
+        maxTimestamp: batchMax,
+      });
+      recordCount += count;
+      offset = lastOffset + 1n;
     }
-    batches.push({
-      position: span.position,
-      size: span.size,
-      baseOffset: offset,
-      lastOffset,
-      maxTimestamp: batchMax,
-    });
-    recordCount += count;
-    offset = lastOffset + 1n;
+  } catch (error) {
+    if (!checkCrcNow) {
+      // Report what the in-order checks would have: each batch's size, then its CRC, then the rest.
+      const sizeFailed = error instanceof StorageError && error.code === "MESSAGE_TOO_LARGE";
+      verifyCrcs(records, split.batches.slice(0, batches.length + (sizeFailed ? 0 : 1)));
+    }
+    throw error;
   }
   return {
     batches,
@@ -100,6 +118,18 @@ export function validateAndAssignOffsets(
     logAppendTime,
     recordCount,
   };
+}
+
+/** Throws CORRUPT_MESSAGE for the first batch (`position`, `size` in `records`) failing its CRC-32C. */
+export function verifyCrcs(
+  records: Buffer,
+  batches: readonly { readonly position: number; readonly size: number }[],
+): void {
+  for (let i = 0; i < batches.length; i++) {
+    const batch = batches[i] as { position: number; size: number };
+    if (!new BatchHeader(records.subarray(0, batch.position + batch.size), batch.position).isCrcValid())
+      throw new StorageError("CORRUPT_MESSAGE", `record batch ${i} fails its CRC-32C`);
+  }
 }
 
 function checkCreateTime(header: BatchHeader, now: bigint, config: LogConfig): void {

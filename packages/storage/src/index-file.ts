@@ -1,13 +1,20 @@
 // Shared mechanics of the fixed-width index files (.index, .timeindex): a preallocated file of
-// `maxBytes`, mirrored by an in-memory buffer of the same capacity. Entries are appended in memory
+// `maxBytes`, mirrored by an in-memory buffer that grows with the entries up to that capacity and
+// shrinks to them when the index is trimmed (segment.index.bytes is 10 MiB by default: holding that
+// much per segment would cost gigabytes for a few hundred segments). Entries are appended in memory
 // on the hot path and written to the file in one positional write on flush, roll or close — the
 // same durability Kafka's mmap'd indexes have (the OS writes them back when it likes), and indexes
 // past the recovery point are rebuilt from the log after an unclean stop anyway.
 //
 // A closed (inactive) index is trimmed to its entries; an index still preallocated after a crash is
-// read up to the first entry that breaks monotonic order (the zero fill).
+// read up to the first entry that breaks monotonic order (the zero fill). `flush(true)` fsyncs only
+// when something was written since the last fsync, and close fsyncs what is left, so an index is
+// durable once its segment is closed.
 
-import { type FileHandle, open, rm } from "node:fs/promises";
+import { type FileHandle, open, rename, rm } from "node:fs/promises";
+
+/** Entries the in-memory buffer starts with before it grows. */
+const initialEntries = 64;
 
 export interface IndexEntryFormat {
   readonly entryBytes: number;
@@ -16,25 +23,34 @@ export interface IndexEntryFormat {
 }
 
 export class IndexFile {
-  readonly path: string;
+  /** Changes only through `renameTo` (a compacted segment's suffix moves through its swap). */
+  private currentPath: string;
   private readonly format: IndexEntryFormat;
   private readonly handle: FileHandle;
-  private readonly buf: Buffer;
+  /** Entries in memory; zero past `count`. Grows on demand up to `capacityBytes`. */
+  private buf: Buffer;
+  private readonly capacityBytes: number;
   private count: number;
   private flushedCount: number;
+  /** Entries a truncation left in the file past `count`: the next flush overwrites them with zeros. */
+  private staleCount = 0;
   private preallocated: boolean;
+  /** False once the file changed after its last fsync. */
+  private synced = true;
 
   private constructor(
     path: string,
     format: IndexEntryFormat,
     handle: FileHandle,
     buf: Buffer,
+    capacityBytes: number,
     count: number,
   ) {
-    this.path = path;
+    this.currentPath = path;
     this.format = format;
     this.handle = handle;
     this.buf = buf;
+    this.capacityBytes = capacityBytes;
     this.count = count;
     this.flushedCount = count;
     this.preallocated = false;
@@ -52,8 +68,9 @@ export class IndexFile {
     });
     try {
       const { size } = await handle.stat();
-      const buf = Buffer.alloc(capacity * format.entryBytes);
-      const readable = Math.min(size - (size % format.entryBytes), buf.length);
+      const capacityBytes = capacity * format.entryBytes;
+      const readable = Math.min(size - (size % format.entryBytes), capacityBytes);
+      const buf = Buffer.alloc(readable);
       if (readable > 0) await handle.read(buf, 0, readable, 0);
       let count = 0;
       const entries = readable / format.entryBytes;
@@ -73,13 +90,17 @@ export class IndexFile {
       ) {
         count = 0;
       }
-      buf.fill(0, count * format.entryBytes);
-      const index = new IndexFile(path, format, handle, buf, count);
-      return index;
+      const kept = Buffer.alloc(Math.min(capacityBytes, Math.max(count, initialEntries) * format.entryBytes));
+      buf.copy(kept, 0, 0, count * format.entryBytes);
+      return new IndexFile(path, format, handle, kept, capacityBytes, count);
     } catch (error) {
       await handle.close();
       throw error;
     }
+  }
+
+  get path(): string {
+    return this.currentPath;
   }
 
   get entries(): number {
@@ -87,11 +108,11 @@ export class IndexFile {
   }
 
   get isFull(): boolean {
-    return (this.count + 1) * this.format.entryBytes > this.buf.length;
+    return (this.count + 1) * this.format.entryBytes > this.capacityBytes;
   }
 
   get maxEntries(): number {
-    return this.buf.length / this.format.entryBytes;
+    return this.capacityBytes / this.format.entryBytes;
   }
 
   /** Read access to entry storage for the concrete index formats. */
@@ -102,6 +123,13 @@ export class IndexFile {
   /** Reserves the next entry and returns its byte position in `view`. */
   protected appendSlot(): number {
     const at = this.count * this.format.entryBytes;
+    if (at + this.format.entryBytes > this.buf.length) {
+      const grown = Buffer.alloc(
+        Math.min(this.capacityBytes, Math.max(this.buf.length * 2, initialEntries * this.format.entryBytes)),
+      );
+      this.buf.copy(grown);
+      this.buf = grown;
+    }
     this.count++;
     return at;
   }
@@ -109,13 +137,15 @@ export class IndexFile {
   /** Appends one entry written by `write` at the returned slot. */
   append(write: (buf: Buffer, at: number) => void): void {
     if (this.isFull) throw new RangeError(`index ${this.path} is full`);
-    write(this.buf, this.appendSlot());
+    const at = this.appendSlot(); // may grow (replace) the buffer
+    write(this.buf, at);
   }
 
   /** Keeps the first `entries` entries. */
   truncateToEntries(entries: number): void {
     if (entries >= this.count) return;
     this.buf.fill(0, entries * this.format.entryBytes, this.count * this.format.entryBytes);
+    this.staleCount = Math.max(this.staleCount, this.flushedCount);
     this.count = entries;
     this.flushedCount = Math.min(this.flushedCount, entries);
   }
@@ -123,29 +153,62 @@ export class IndexFile {
   /** Preallocates the file to full capacity, as Kafka does for the active segment's indexes. */
   async preallocate(): Promise<void> {
     if (this.preallocated) return;
-    await this.handle.truncate(this.buf.length);
+    this.synced = false;
+    await this.handle.truncate(this.capacityBytes);
     this.preallocated = true;
   }
 
   /** Writes unwritten entries (and zeroes past the end after a truncation) to the file. */
   async flush(sync: boolean): Promise<void> {
+    const count = this.count; // entries appended during the write are written by the next flush
     const from = this.flushedCount * this.format.entryBytes;
-    const to = this.count * this.format.entryBytes;
-    if (to > from) await this.handle.write(this.buf, from, to - from, from);
-    this.flushedCount = this.count;
-    if (sync) await this.handle.sync();
+    const to = Math.max(count, this.staleCount) * this.format.entryBytes;
+    this.staleCount = 0;
+    if (to > from) {
+      this.synced = false;
+      await this.handle.write(this.buf, from, to - from, from);
+    }
+    this.flushedCount = Math.min(count, this.count);
+    if (sync && !this.synced) {
+      this.synced = true; // a write during the fsync clears it again
+      try {
+        await this.handle.sync();
+      } catch (error) {
+        this.synced = false;
+        throw error;
+      }
+    }
+  }
+
+  /** Entries not yet written, or writes not yet fsynced. */
+  get needsSync(): boolean {
+    return !this.synced || this.count > this.flushedCount || this.staleCount > 0;
   }
 
   /** Trims the file to its entries: for a segment that is no longer active. */
   async trim(): Promise<void> {
     await this.flush(false);
-    await this.handle.truncate(this.count * this.format.entryBytes);
+    const bytes = this.count * this.format.entryBytes;
+    if (this.preallocated) this.synced = false;
+    await this.handle.truncate(bytes);
     this.preallocated = false;
+    if (this.buf.length > bytes) {
+      const trimmed = Buffer.alloc(bytes);
+      this.buf.copy(trimmed, 0, 0, bytes);
+      this.buf = trimmed;
+    }
   }
 
   async close(): Promise<void> {
     await this.trim();
+    await this.flush(true);
     await this.handle.close();
+  }
+
+  /** Renames the file; the open handle follows it. */
+  async renameTo(path: string): Promise<void> {
+    await rename(this.currentPath, path);
+    this.currentPath = path;
   }
 
   /** Closes without flushing and removes the file. */

@@ -2,7 +2,26 @@
 // log manager, retention and compaction built on it.
 
 export type { AppendOptions, ValidatedAppend } from "./append-validator.ts";
+export {
+  type CheckpointEntry,
+  type CheckpointRead,
+  readOffsetCheckpoint,
+  writeOffsetCheckpoint,
+} from "./checkpoint-file.ts";
+export { cleanShutdownFileName } from "./clean-shutdown-marker.ts";
+export type { CleanStats } from "./cleaner/clean-protocol.ts";
+export {
+  type CleanOptions,
+  type CleanResult,
+  type CleanStep,
+  LogCleaner,
+  type LogCleanerOptions,
+  type NeedsCleaningOptions,
+} from "./cleaner/log-cleaner.ts";
 export { defaultLogConfig, type LogConfig, logConfigDefs, parseLogConfig } from "./log-config.ts";
+export type { PartitionRecoveryReport } from "./log-dir-loader.ts";
+export { LogManager, type OfflineDir, type OfflinePartition } from "./log-manager.ts";
+export { defaultIntervals, type LogManagerIntervals, type LogManagerOptions } from "./log-manager-options.ts";
 export {
   type AppendResult,
   PartitionLog,
@@ -11,7 +30,10 @@ export {
   type ReadResult,
   type RecoveryReport,
 } from "./partition-log.ts";
+export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.ts";
 export { LogSegment, segmentFileName } from "./segment.ts";
 export type { SegmentRecovery } from "./segment-recovery.ts";
+export type { ReplaceSegmentsOptions, SwapStep } from "./segment-swap.ts";
 export { StorageError, type StorageErrorCode } from "./storage-error.ts";
+export { type LogFields, type StorageLogger, stderrLogger } from "./storage-logger.ts";
 export type { TimestampLookup } from "./timestamp-lookup.ts";

@@ -10,10 +10,17 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { BATCH_HEADER_SIZE, BatchHeader } from "@nagare/protocol/records";
-import { type AppendOptions, type ValidatedAppend, validateAndAssignOffsets } from "./append-validator.ts";
+import {
+  type AppendOptions,
+  type ValidatedAppend,
+  validateAndAssignOffsets,
+  verifyCrcs,
+} from "./append-validator.ts";
+import { fsyncDirectory } from "./durable-fs.ts";
 import type { LogConfig } from "./log-config.ts";
 import { LogSegment } from "./segment.ts";
 import { recoverSegment, type SegmentRecovery } from "./segment-recovery.ts";
+import { completeInterruptedSwaps, type ReplaceSegmentsOptions, swapSegments } from "./segment-swap.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import { StorageError } from "./storage-error.ts";
 import { findOffsetForTimestamp, type TimestampLookup } from "./timestamp-lookup.ts";
@@ -72,7 +79,16 @@ export class PartitionLog {
   /** When the active segment became active (segment.ms for batches without timestamps). */
   private activeSinceMs: number;
   private flushing: Promise<void> | undefined;
+  /**
+   * A segment file was created since the directory was last fsynced: the next fsync covers the
+   * directory too, or a power loss could lose the new file's name with acknowledged data in it.
+   */
+  private directoryDirty = true;
+  /** Bumped by truncateTo: an fsync that overlapped a truncation proves nothing after it. */
+  private truncations = 0;
   private closed = false;
+  /** Set by the first I/O error: the log is offline until restart (Kafka's offline log dir). */
+  private failure: StorageError | undefined;
 
   private constructor(options: PartitionLogOptions, segments: LogSegment[], logStartOffset: bigint) {
     this.dir = options.dir;
@@ -89,7 +105,8 @@ export class PartitionLog {
   static async open(options: PartitionLogOptions): Promise<{ log: PartitionLog; recovery: RecoveryReport }> {
     const { dir, config } = options;
     await mkdir(dir, { recursive: true });
-    const entries = await readdir(dir);
+    // A compaction swap that passed its commit point before a crash is completed first.
+    const entries = await completeInterruptedSwaps(dir, await readdir(dir));
     for (const name of entries) {
       if (name.endsWith(".deleted") || name.endsWith(".cleaned")) await rm(join(dir, name), { force: true });
     }
@@ -105,26 +122,35 @@ export class PartitionLog {
     const report: RecoveryReport = { dir, segments: [], deletedSegments: [], truncatedBytes: 0 };
     const recoveryPoint = options.recoveryPoint ?? 0n;
     let corrupt = false;
-    for (let i = 0; i < baseOffsets.length; i++) {
-      const baseOffset = baseOffsets[i] as bigint;
-      const segment = await LogSegment.open(dir, baseOffset, segmentOptions);
-      if (corrupt) {
-        await segment.delete();
-        report.deletedSegments.push(baseOffset);
-        continue;
+    // Files opened so far are closed when a later one fails (a partition left offline holds no fds).
+    const opened: LogSegment[] = [];
+    try {
+      for (let i = 0; i < baseOffsets.length; i++) {
+        const baseOffset = baseOffsets[i] as bigint;
+        const segment = await LogSegment.open(dir, baseOffset, segmentOptions);
+        opened.push(segment);
+        if (corrupt) {
+          await segment.delete();
+          report.deletedSegments.push(baseOffset);
+          continue;
+        }
+        const nextBase = baseOffsets[i + 1];
+        const needsRecovery =
+          options.recover === true && (nextBase === undefined || nextBase > recoveryPoint);
+        if (needsRecovery) {
+          const result = await recoverSegment(segment, Math.max(config.maxMessageBytes, 1) + 1024 * 1024);
+          await segment.flush(true);
+          report.segments.push(result);
+          (report as { truncatedBytes: number }).truncatedBytes += result.truncatedBytes;
+          if (result.truncatedBytes > 0 && nextBase !== undefined) corrupt = true; // later segments can't follow a hole
+        } else {
+          await segment.load();
+        }
+        segments.push(segment);
       }
-      const nextBase = baseOffsets[i + 1];
-      const needsRecovery = options.recover === true && (nextBase === undefined || nextBase > recoveryPoint);
-      if (needsRecovery) {
-        const result = await recoverSegment(segment, Math.max(config.maxMessageBytes, 1) + 1024 * 1024);
-        await segment.flush(true);
-        report.segments.push(result);
-        (report as { truncatedBytes: number }).truncatedBytes += result.truncatedBytes;
-        if (result.truncatedBytes > 0 && nextBase !== undefined) corrupt = true; // later segments can't follow a hole
-      } else {
-        await segment.load();
-      }
-      segments.push(segment);
+    } catch (error) {
+      for (const segment of opened) await segment.close().catch(() => undefined);
+      throw error;
     }
     const logStartOffset = options.logStartOffset ?? segments[0]?.baseOffset ?? 0n;
     if (segments.length === 0) segments.push(await LogSegment.open(dir, logStartOffset, segmentOptions));
@@ -159,6 +185,20 @@ export class PartitionLog {
     return this.active.nextOffset;
   }
 
+  /**
+   * True once an I/O error (ENOSPC, EIO, …) hit this log: every later append, read and flush
+   * rejects with KAFKA_STORAGE_ERROR until the log is reopened, so a half-written state is never
+   * served or extended. Recovery at the next (unclean) start repairs the tail.
+   */
+  get offline(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** The I/O error that took the log offline. */
+  get offlineError(): StorageError | undefined {
+    return this.failure;
+  }
+
   /** Offsets below this are fsynced. */
   get recoveryPoint(): bigint {
     return this.flushedOffset;
@@ -185,15 +225,29 @@ export class PartitionLog {
     const result = await this.queue.run(async () => {
       this.ensureOpen();
       const now = this.clock();
-      const validated = validateAndAssignOffsets(records, this.logEndOffset, this.configValue, now, options);
+      // CRC-32Cs are checked while the write is in flight (the write runs in the thread pool):
+      // the checksum costs about as much as the write for large batches.
+      const validated = validateAndAssignOffsets(
+        records,
+        this.logEndOffset,
+        this.configValue,
+        now,
+        options,
+        true,
+      );
       if (validated.batches.length === 0) return validated;
-      await this.maybeRoll(records.length, validated, now);
+      let verify: (() => void) | undefined =
+        validated.logAppendTime < 0n ? () => verifyCrcs(records, validated.batches) : undefined;
       try {
-        await this.active.append(records, validated.batches);
+        if (this.shouldRoll(records.length, validated, now)) {
+          verify?.(); // a rejected append must not roll
+          verify = undefined;
+          await this.rollLocked(validated.firstOffset);
+        }
+        await this.active.append(records, validated.batches, verify);
       } catch (error) {
-        throw new StorageError("KAFKA_STORAGE_ERROR", `append to ${this.dir} failed: ${String(error)}`, {
-          cause: error,
-        });
+        if (error instanceof StorageError && error.code === "CORRUPT_MESSAGE") throw error;
+        throw this.markOffline("append", error);
       }
       this.unflushedMessages += validated.recordCount;
       return validated;
@@ -204,9 +258,9 @@ export class PartitionLog {
     return { ...result, logStartOffset: this.startOffset };
   }
 
-  private async maybeRoll(bytes: number, append: ValidatedAppend, now: number): Promise<void> {
+  private shouldRoll(bytes: number, append: ValidatedAppend, now: number): boolean {
     const segment = this.active;
-    if (segment.size === 0) return;
+    if (segment.size === 0) return false;
     const config = this.configValue;
     const rollAfter = config.segmentMs - config.segmentJitterMs;
     // Kafka measures a segment's age by its first batch's timestamp, or by wall time when the
@@ -216,14 +270,12 @@ export class PartitionLog {
       since !== undefined && since >= 0n && append.maxTimestamp >= 0n
         ? Number(append.maxTimestamp - since)
         : now - this.activeSinceMs;
-    if (
+    return (
       segment.size + bytes > config.segmentBytes ||
       age > rollAfter ||
       segment.indexesFull ||
       append.lastOffset - segment.baseOffset > int32Max
-    ) {
-      await this.rollLocked(append.firstOffset);
-    }
+    );
   }
 
   /** Starts a new active segment at the log end offset. */
@@ -243,6 +295,10 @@ export class PartitionLog {
     await segment.activate();
     this.segmentList.push(segment);
     this.activeSinceMs = this.clock();
+    this.directoryDirty = true;
+    // Kafka fsyncs a rolled segment in the background so the recovery point advances past it and
+    // an unclean stop re-scans only the newer segments. A failure marks the log offline.
+    this.flushUpTo(baseOffset).catch(() => undefined);
   }
 
   /** fsyncs everything written so far (group commit: concurrent callers share one fsync). */
@@ -251,7 +307,8 @@ export class PartitionLog {
   }
 
   private async flushUpTo(offset: bigint): Promise<void> {
-    while (this.flushedOffset < offset) {
+    // Capped at the log end each time: a truncation meanwhile removed the offsets past it.
+    while (this.flushedOffset < (offset < this.logEndOffset ? offset : this.logEndOffset)) {
       this.flushing ??= this.syncOnce().finally(() => {
         this.flushing = undefined;
       });
@@ -260,18 +317,36 @@ export class PartitionLog {
   }
 
   private async syncOnce(): Promise<void> {
+    this.ensureOnline();
     const target = this.logEndOffset;
+    const truncations = this.truncations;
     const messages = this.unflushedMessages;
-    const dirty = this.segmentList.filter((s) => s.unflushedBytes > 0 || s === this.active);
+    const dirty = this.segmentList.filter((s) => s.needsSync || s === this.active);
     try {
-      for (const segment of dirty) await segment.flush(true);
+      for (const segment of dirty) {
+        if (!segment.retain()) continue; // deleted meanwhile (retention, compaction): nothing to keep
+        try {
+          // Only the active segment's .log: recovery always re-scans the active segment and
+          // rebuilds its indexes, so fsyncing them would only triple the fsyncs of group commit.
+          // They are fsynced by the first flush after the segment rolls, and by close.
+          await segment.flush(true, segment !== this.active);
+        } finally {
+          segment.release();
+        }
+      }
+      if (this.directoryDirty) {
+        this.directoryDirty = false;
+        await fsyncDirectory(this.dir).catch((error: unknown) => {
+          // Removed underneath (the partition was deleted): no name is left to make durable.
+          if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+        });
+      }
     } catch (error) {
-      throw new StorageError("KAFKA_STORAGE_ERROR", `fsync in ${this.dir} failed: ${String(error)}`, {
-        cause: error,
-      });
+      throw this.markOffline("fsync", error);
     }
-    this.unflushedMessages -= Math.min(messages, this.unflushedMessages);
     this.lastFlushMs = this.clock();
+    if (truncations !== this.truncations) return; // overlapped a truncation: proves nothing
+    this.unflushedMessages -= Math.min(messages, this.unflushedMessages);
     if (target > this.flushedOffset) this.flushedOffset = target;
   }
 
@@ -297,6 +372,20 @@ export class PartitionLog {
       );
     const upperBound = options.upperBound ?? end;
     if (offset >= upperBound) return empty;
+    try {
+      return await this.readSegments(offset, options.maxBytes, upperBound, options.minOneBatch);
+    } catch (error) {
+      throw error instanceof StorageError ? error : this.markOffline("read", error);
+    }
+  }
+
+  private async readSegments(
+    offset: bigint,
+    maxBytes: number,
+    upperBound: bigint,
+    minOneBatch: boolean | undefined,
+  ): Promise<ReadResult> {
+    const empty: ReadResult = { records: Buffer.alloc(0), firstBatchOffset: -1n };
     for (let i = this.floorSegmentIndex(offset); i < this.segmentList.length; i++) {
       const segment = this.segmentList[i] as LogSegment;
       if (!segment.retain()) continue;
@@ -305,8 +394,8 @@ export class PartitionLog {
         const first = await segment.locate(offset, limit);
         if (!first) continue; // offset is past this segment's last batch (e.g. compacted away)
         if (first.lastOffset >= upperBound) return empty;
-        const budget = Math.min(options.maxBytes, limit - first.position);
-        const length = first.size > budget ? (options.minOneBatch === false ? 0 : first.size) : budget;
+        const budget = Math.min(maxBytes, limit - first.position);
+        const length = first.size > budget ? (minOneBatch === false ? 0 : first.size) : budget;
         if (length === 0) return empty;
         const bytes = await segment.readAt(first.position, length);
         return {
@@ -337,7 +426,9 @@ export class PartitionLog {
   /** The first offset whose timestamp is ≥ `timestamp` (ListOffsets by time), or undefined. */
   offsetForTimestamp(timestamp: bigint): Promise<TimestampLookup | undefined> {
     this.ensureOpen();
-    return findOffsetForTimestamp(this.segmentList, timestamp, this.startOffset);
+    return findOffsetForTimestamp(this.segmentList, timestamp, this.startOffset).catch((error: unknown) => {
+      throw error instanceof StorageError ? error : this.markOffline("read", error);
+    });
   }
 
   /** Offset and timestamp of the record with the largest timestamp (ListOffsets -3). */
@@ -354,17 +445,24 @@ export class PartitionLog {
   truncateTo(offset: bigint): Promise<number> {
     return this.exclusive(async () => {
       if (offset >= this.logEndOffset) return 0;
-      let removed = 0;
-      while (this.segmentList.length > 1 && this.active.baseOffset >= offset) {
-        const segment = this.segmentList.pop() as LogSegment;
-        removed += segment.size;
-        await segment.delete();
+      // Bumped before and after: an fsync that started before or during the truncation must not
+      // advance the recovery point to a log end that no longer exists.
+      this.truncations++;
+      try {
+        let removed = 0;
+        while (this.segmentList.length > 1 && this.active.baseOffset >= offset) {
+          const segment = this.segmentList.pop() as LogSegment;
+          removed += segment.size;
+          await segment.delete();
+        }
+        removed += await this.active.truncateTo(offset);
+        await this.active.activate();
+        if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
+        if (this.startOffset > this.logEndOffset) this.startOffset = this.logEndOffset;
+        return removed;
+      } finally {
+        this.truncations++;
       }
-      removed += await this.active.truncateTo(offset);
-      await this.active.activate();
-      if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
-      if (this.startOffset > this.logEndOffset) this.startOffset = this.logEndOffset;
-      return removed;
     });
   }
 
@@ -412,14 +510,33 @@ export class PartitionLog {
     return deleted;
   }
 
-  /** Swaps `replaced` (consecutive segments) for `replacement`, under the queue (compaction). */
-  replaceSegments(replaced: readonly LogSegment[], replacement: readonly LogSegment[]): Promise<void> {
+  /**
+   * Swaps `replaced` (consecutive closed segments) for `replacement`, under the queue (compaction).
+   * Replacements opened under a suffix (`.cleaned`) go through the crash-safe swap protocol of
+   * segment-swap.ts. Throws when the segments changed since the caller looked (retention,
+   * truncation), before anything is touched.
+   */
+  replaceSegments(
+    replaced: readonly LogSegment[],
+    replacement: readonly LogSegment[],
+    options: ReplaceSegmentsOptions = {},
+  ): Promise<void> {
     return this.exclusive(async () => {
       const first = this.segmentList.indexOf(replaced[0] as LogSegment);
-      if (first < 0 || replaced.some((s, i) => this.segmentList[first + i] !== s))
+      const { expectedSizes } = options;
+      const changed = (s: LogSegment, i: number) =>
+        this.segmentList[first + i] !== s ||
+        s === this.active ||
+        (expectedSizes !== undefined && expectedSizes[i] !== s.size);
+      if (first < 0 || replaced.some(changed))
         throw new StorageError("KAFKA_STORAGE_ERROR", "segments changed while they were being replaced");
-      this.segmentList.splice(first, replaced.length, ...replacement);
-      for (const segment of replaced) if (!replacement.includes(segment)) await segment.delete();
+      await swapSegments(
+        this.dir,
+        replaced,
+        replacement,
+        () => this.segmentList.splice(first, replaced.length, ...replacement),
+        options.onStep,
+      );
     });
   }
 
@@ -427,6 +544,12 @@ export class PartitionLog {
   close(): Promise<void> {
     return this.queue.run(async () => {
       if (this.closed) return;
+      if (this.failure) {
+        // Nothing more is written to an offline log: release the files, let recovery repair it.
+        this.closed = true;
+        for (const segment of this.segmentList) await segment.close().catch(() => undefined);
+        return;
+      }
       await this.syncOnce();
       this.closed = true;
       for (const segment of this.segmentList) await segment.close();
@@ -441,6 +564,26 @@ export class PartitionLog {
 
   private ensureOpen(): void {
     if (this.closed) throw new StorageError("LOG_CLOSED", `log ${this.dir} is closed`);
+    this.ensureOnline();
+  }
+
+  private ensureOnline(): void {
+    if (this.failure)
+      throw new StorageError("KAFKA_STORAGE_ERROR", `log ${this.dir} is offline: ${this.failure.message}`, {
+        cause: this.failure,
+      });
+  }
+
+  /** Records the first I/O error (the log goes offline) and returns the error to throw. */
+  private markOffline(operation: string, error: unknown): StorageError {
+    if (error instanceof StorageError && error.code === "KAFKA_STORAGE_ERROR") return error;
+    const failure = new StorageError(
+      "KAFKA_STORAGE_ERROR",
+      `${operation} in ${this.dir} failed: ${String(error)}`,
+      { cause: error },
+    );
+    if (!this.closed) this.failure ??= failure;
+    return failure;
   }
 }
 

@@ -51,6 +51,8 @@ export class LogSegment {
   private readers = 0;
   private deleted = false;
   private closeWhenIdle: (() => void) | undefined;
+  /** Appended to every file name: "" normally, ".cleaned" / ".swap" while a compaction swaps it in. */
+  private fileSuffix = "";
 
   private constructor(
     dir: string,
@@ -71,31 +73,57 @@ export class LogSegment {
   }
 
   get logPath(): string {
-    return join(this.dir, segmentFileName(this.baseOffset, ".log"));
+    return join(this.dir, segmentFileName(this.baseOffset, ".log") + this.fileSuffix);
+  }
+
+  get suffix(): string {
+    return this.fileSuffix;
+  }
+
+  /**
+   * Renames the segment's files to `<name><suffix>`, indexes first and the .log last, so the .log's
+   * name is the one that decides (compaction's swap protocol, see segment-swap.ts).
+   */
+  async changeSuffix(suffix: string): Promise<void> {
+    const base = (name: string) => join(this.dir, segmentFileName(this.baseOffset, name) + suffix);
+    await this.offsetIndex.index.renameTo(base(".index"));
+    await this.timeIndex.index.renameTo(base(".timeindex"));
+    await rename(this.logPath, base(".log"));
+    this.fileSuffix = suffix;
   }
 
   get file(): FileHandle {
     return this.handle;
   }
 
-  /** Opens the segment's files (creating them when missing). State is loaded by `load` or `rebuild`. */
-  static async open(dir: string, baseOffset: bigint, options: SegmentOptions): Promise<LogSegment> {
-    const logPath = join(dir, segmentFileName(baseOffset, ".log"));
+  /**
+   * Opens the segment's files (creating them when missing). State is loaded by `load` or `rebuild`.
+   * `suffix` names a segment being written by compaction (`00…0.log.cleaned`).
+   */
+  static async open(
+    dir: string,
+    baseOffset: bigint,
+    options: SegmentOptions,
+    suffix = "",
+  ): Promise<LogSegment> {
+    const logPath = join(dir, segmentFileName(baseOffset, ".log") + suffix);
     const handle = await open(logPath, "a+").then(async (h) => {
       await h.close();
       return open(logPath, "r+");
     });
     const offsetIndex = await OffsetIndex.open(
-      join(dir, segmentFileName(baseOffset, ".index")),
+      join(dir, segmentFileName(baseOffset, ".index") + suffix),
       baseOffset,
       options.segmentIndexBytes,
     );
     const timeIndex = await TimeIndex.open(
-      join(dir, segmentFileName(baseOffset, ".timeindex")),
+      join(dir, segmentFileName(baseOffset, ".timeindex") + suffix),
       baseOffset,
       Math.floor(options.segmentIndexBytes * 1.5),
     );
-    return new LogSegment(dir, baseOffset, handle, offsetIndex, timeIndex, options);
+    const segment = new LogSegment(dir, baseOffset, handle, offsetIndex, timeIndex, options);
+    segment.fileSuffix = suffix;
+    return segment;
   }
 
   /**
@@ -135,19 +163,24 @@ export class LogSegment {
     }
   }
 
-  /** Appends whole batches (already validated, offsets assigned) at the end of the .log. */
-  async append(buffer: Buffer, batches: readonly AppendedBatch[]): Promise<void> {
+  /**
+   * Appends whole batches (already validated, offsets assigned) at the end of the .log. `verify`
+   * (the deferred CRC checks) runs while the write is in flight; when it throws, the bytes written
+   * past the end are cut off again and nothing moves.
+   */
+  async append(buffer: Buffer, batches: readonly AppendedBatch[], verify?: () => void): Promise<void> {
     if (buffer.length === 0) return;
-    let written = 0;
-    while (written < buffer.length) {
-      const { bytesWritten } = await this.handle.write(
-        buffer,
-        written,
-        buffer.length - written,
-        this.size + written,
-      );
-      written += bytesWritten;
+    const writing = this.writeAt(buffer, this.size);
+    if (verify) {
+      try {
+        verify();
+      } catch (error) {
+        await writing.catch(() => undefined);
+        await this.handle.truncate(this.size);
+        throw error;
+      }
     }
+    await writing;
     for (const batch of batches) {
       const position = this.size + batch.position;
       if (this.firstBatchTimestamp === undefined) this.firstBatchTimestamp = batch.maxTimestamp;
@@ -166,6 +199,19 @@ export class LogSegment {
     if (last) this.nextOffset = last.lastOffset + 1n;
     this.size += buffer.length;
     this.unflushedBytes += buffer.length;
+  }
+
+  private async writeAt(buffer: Buffer, position: number): Promise<void> {
+    let written = 0;
+    while (written < buffer.length) {
+      const { bytesWritten } = await this.handle.write(
+        buffer,
+        written,
+        buffer.length - written,
+        position + written,
+      );
+      written += bytesWritten;
+    }
   }
 
   /** True when the indexes cannot take another entry (a reason to roll). */
@@ -196,14 +242,25 @@ export class LogSegment {
     await scanBatchHeaders(this.handle, this.offsetIndex.lookup(offset).position, this.size, visit);
   }
 
-  /** Writes index entries and, when `sync`, fsyncs the .log and the indexes. */
-  async flush(sync: boolean): Promise<void> {
-    await this.offsetIndex.index.flush(sync);
-    await this.timeIndex.index.flush(sync);
-    if (sync) {
-      await this.handle.sync();
-      this.unflushedBytes = 0;
+  /**
+   * Writes index entries and, when `sync`, fsyncs the .log and the indexes. Without `indexes` only
+   * the .log is touched (group commit on the active segment, whose indexes recovery rebuilds).
+   */
+  async flush(sync: boolean, indexes = true): Promise<void> {
+    if (indexes) {
+      await this.offsetIndex.index.flush(sync);
+      await this.timeIndex.index.flush(sync);
     }
+    if (sync) {
+      const pending = this.unflushedBytes; // appends during the fsync are not covered by it
+      await this.handle.sync();
+      this.unflushedBytes -= pending;
+    }
+  }
+
+  /** Bytes or index entries not yet fsynced. */
+  get needsSync(): boolean {
+    return this.unflushedBytes > 0 || this.offsetIndex.index.needsSync || this.timeIndex.index.needsSync;
   }
 
   /**

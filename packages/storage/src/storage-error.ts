@@ -11,6 +11,7 @@ export type StorageErrorCode =
   | "OFFSET_OUT_OF_RANGE"
   | "KAFKA_STORAGE_ERROR"
   | "INVALID_CONFIG"
+  | "INVALID_TOPIC_EXCEPTION"
   | "LOG_CLOSED";
 
 export class StorageError extends Error {
