@@ -7,9 +7,7 @@
 // runs, and the next fsync covers all of them. Otherwise data is written to the OS at once and
 // fsynced per flush.messages / flush.ms, on roll and on close (Kafka's defaults leave it to the OS).
 
-import { mkdir, readdir, rm } from "node:fs/promises";
-import { join } from "node:path";
-import { BATCH_HEADER_SIZE, BatchHeader } from "@nagare/protocol/records";
+import { rm } from "node:fs/promises";
 import {
   type AppendOptions,
   type ValidatedAppend,
@@ -18,9 +16,11 @@ import {
 } from "./append-validator.ts";
 import { fsyncDirectory } from "./durable-fs.ts";
 import type { LogConfig } from "./log-config.ts";
+import { readSegments } from "./log-read.ts";
 import { LogSegment } from "./segment.ts";
-import { recoverSegment, type SegmentRecovery } from "./segment-recovery.ts";
-import { completeInterruptedSwaps, type ReplaceSegmentsOptions, swapSegments } from "./segment-swap.ts";
+import { loadSegments } from "./segment-loader.ts";
+import type { SegmentRecovery } from "./segment-recovery.ts";
+import { type ReplaceSegmentsOptions, swapSegments } from "./segment-swap.ts";
 import { SerialQueue } from "./serial-queue.ts";
 import { StorageError } from "./storage-error.ts";
 import { findOffsetForTimestamp, type TimestampLookup } from "./timestamp-lookup.ts";
@@ -63,7 +63,7 @@ export interface ReadResult {
   readonly firstBatchOffset: bigint;
 }
 
-const logSuffix = ".log";
+const _logSuffix = ".log";
 const int32Max = 2147483647n;
 
 export class PartitionLog {
@@ -71,7 +71,11 @@ export class PartitionLog {
   private configValue: LogConfig;
   private readonly clock: () => number;
   private readonly queue = new SerialQueue();
-  private segmentList: LogSegment[];
+  /**
+   * Never mutated in place: every change installs a new array, so a read that iterates it across
+   * awaits works on a stable snapshot while retention, compaction or truncation replace segments.
+   */
+  private segmentList: readonly LogSegment[];
   private startOffset: bigint;
   private flushedOffset: bigint;
   private unflushedMessages = 0;
@@ -104,54 +108,11 @@ export class PartitionLog {
   /** Opens the log in `dir` (created when missing), recovering it after an unclean stop. */
   static async open(options: PartitionLogOptions): Promise<{ log: PartitionLog; recovery: RecoveryReport }> {
     const { dir, config } = options;
-    await mkdir(dir, { recursive: true });
-    // A compaction swap that passed its commit point before a crash is completed first.
-    const entries = await completeInterruptedSwaps(dir, await readdir(dir));
-    for (const name of entries) {
-      if (name.endsWith(".deleted") || name.endsWith(".cleaned")) await rm(join(dir, name), { force: true });
-    }
-    const baseOffsets = entries
-      .filter((name) => name.endsWith(logSuffix) && /^\d{20}\.log$/.test(name))
-      .map((name) => BigInt(name.slice(0, 20)))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const { segments, report } = await loadSegments(options);
     const segmentOptions = {
       indexIntervalBytes: config.indexIntervalBytes,
       segmentIndexBytes: config.segmentIndexBytes,
     };
-    const segments: LogSegment[] = [];
-    const report: RecoveryReport = { dir, segments: [], deletedSegments: [], truncatedBytes: 0 };
-    const recoveryPoint = options.recoveryPoint ?? 0n;
-    let corrupt = false;
-    // Files opened so far are closed when a later one fails (a partition left offline holds no fds).
-    const opened: LogSegment[] = [];
-    try {
-      for (let i = 0; i < baseOffsets.length; i++) {
-        const baseOffset = baseOffsets[i] as bigint;
-        const segment = await LogSegment.open(dir, baseOffset, segmentOptions);
-        opened.push(segment);
-        if (corrupt) {
-          await segment.delete();
-          report.deletedSegments.push(baseOffset);
-          continue;
-        }
-        const nextBase = baseOffsets[i + 1];
-        const needsRecovery =
-          options.recover === true && (nextBase === undefined || nextBase > recoveryPoint);
-        if (needsRecovery) {
-          const result = await recoverSegment(segment, Math.max(config.maxMessageBytes, 1) + 1024 * 1024);
-          await segment.flush(true);
-          report.segments.push(result);
-          (report as { truncatedBytes: number }).truncatedBytes += result.truncatedBytes;
-          if (result.truncatedBytes > 0 && nextBase !== undefined) corrupt = true; // later segments can't follow a hole
-        } else {
-          await segment.load();
-        }
-        segments.push(segment);
-      }
-    } catch (error) {
-      for (const segment of opened) await segment.close().catch(() => undefined);
-      throw error;
-    }
     const logStartOffset = options.logStartOffset ?? segments[0]?.baseOffset ?? 0n;
     if (segments.length === 0) segments.push(await LogSegment.open(dir, logStartOffset, segmentOptions));
     const log = new PartitionLog(options, segments, logStartOffset);
@@ -293,7 +254,7 @@ export class PartitionLog {
       segmentIndexBytes: this.configValue.segmentIndexBytes,
     });
     await segment.activate();
-    this.segmentList.push(segment);
+    this.segmentList = [...this.segmentList, segment];
     this.activeSinceMs = this.clock();
     this.directoryDirty = true;
     // Kafka fsyncs a rolled segment in the background so the recovery point advances past it and
@@ -373,54 +334,10 @@ export class PartitionLog {
     const upperBound = options.upperBound ?? end;
     if (offset >= upperBound) return empty;
     try {
-      return await this.readSegments(offset, options.maxBytes, upperBound, options.minOneBatch);
+      return await readSegments(this.segmentList, offset, options.maxBytes, upperBound, options.minOneBatch);
     } catch (error) {
       throw error instanceof StorageError ? error : this.markOffline("read", error);
     }
-  }
-
-  private async readSegments(
-    offset: bigint,
-    maxBytes: number,
-    upperBound: bigint,
-    minOneBatch: boolean | undefined,
-  ): Promise<ReadResult> {
-    const empty: ReadResult = { records: Buffer.alloc(0), firstBatchOffset: -1n };
-    for (let i = this.floorSegmentIndex(offset); i < this.segmentList.length; i++) {
-      const segment = this.segmentList[i] as LogSegment;
-      if (!segment.retain()) continue;
-      try {
-        const limit = segment.size;
-        const first = await segment.locate(offset, limit);
-        if (!first) continue; // offset is past this segment's last batch (e.g. compacted away)
-        if (first.lastOffset >= upperBound) return empty;
-        const budget = Math.min(maxBytes, limit - first.position);
-        const length = first.size > budget ? (minOneBatch === false ? 0 : first.size) : budget;
-        if (length === 0) return empty;
-        const bytes = await segment.readAt(first.position, length);
-        return {
-          records: bytes.subarray(0, wholeBatchesEnd(bytes, upperBound)),
-          firstBatchOffset: first.baseOffset,
-        };
-      } finally {
-        segment.release();
-      }
-    }
-    return empty;
-  }
-
-  private floorSegmentIndex(offset: bigint): number {
-    let low = 0;
-    let high = this.segmentList.length - 1;
-    let found = 0;
-    while (low <= high) {
-      const mid = (low + high) >>> 1;
-      if ((this.segmentList[mid] as LogSegment).baseOffset <= offset) {
-        found = mid;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    return found;
   }
 
   /** The first offset whose timestamp is ≥ `timestamp` (ListOffsets by time), or undefined. */
@@ -451,7 +368,8 @@ export class PartitionLog {
       try {
         let removed = 0;
         while (this.segmentList.length > 1 && this.active.baseOffset >= offset) {
-          const segment = this.segmentList.pop() as LogSegment;
+          const segment = this.active;
+          this.segmentList = this.segmentList.slice(0, -1);
           removed += segment.size;
           await segment.delete();
         }
@@ -502,7 +420,7 @@ export class PartitionLog {
     while (this.segmentList.length > 1) {
       const [segment, next] = this.segmentList as [LogSegment, LogSegment];
       if (!shouldDelete(segment, next)) break;
-      this.segmentList.shift();
+      this.segmentList = this.segmentList.slice(1);
       deleted.push(segment.baseOffset);
       if (next.baseOffset > this.startOffset) this.startOffset = next.baseOffset;
       await segment.delete();
@@ -534,7 +452,13 @@ export class PartitionLog {
         this.dir,
         replaced,
         replacement,
-        () => this.segmentList.splice(first, replaced.length, ...replacement),
+        () => {
+          this.segmentList = [
+            ...this.segmentList.slice(0, first),
+            ...replacement,
+            ...this.segmentList.slice(first + replaced.length),
+          ];
+        },
         options.onStep,
       );
     });
@@ -585,15 +509,4 @@ export class PartitionLog {
     if (!this.closed) this.failure ??= failure;
     return failure;
   }
-}
-
-/** End of the last whole batch in `bytes` whose last offset is below `upperBound`. */
-function wholeBatchesEnd(bytes: Buffer, upperBound: bigint): number {
-  let position = 0;
-  while (position + BATCH_HEADER_SIZE <= bytes.length) {
-    const header = new BatchHeader(bytes, position);
-    if (position + header.size > bytes.length || header.lastOffset >= upperBound) break;
-    position += header.size;
-  }
-  return position;
 }

@@ -6,6 +6,7 @@ import { BatchHeader, CodecError, probeBatch } from "@nagare/protocol/records";
 import type { LogSegment } from "./segment.ts";
 
 const chunkBytes = 1024 * 1024;
+const int32Max = 2147483647n;
 
 export interface SegmentRecovery {
   readonly baseOffset: bigint;
@@ -52,7 +53,7 @@ export async function recoverSegment(segment: LogSegment, maxBatchBytes: number)
         batch = await segment.readAt(position, probe.size); // larger than a chunk
         batchAt = 0;
       }
-      const problem = checkBatch(batch, batchAt, expectedOffset);
+      const problem = checkBatch(batch, batchAt, expectedOffset, segment.baseOffset);
       if (typeof problem === "string") {
         reason = problem;
         position += at;
@@ -80,9 +81,17 @@ export async function recoverSegment(segment: LogSegment, maxBatchBytes: number)
 }
 
 /** The next expected offset when the batch is valid, otherwise what is wrong with it. */
-function checkBatch(buf: Buffer, at: number, expectedOffset: bigint | undefined): bigint | string {
+function checkBatch(
+  buf: Buffer,
+  at: number,
+  expectedOffset: bigint | undefined,
+  segmentBase: bigint,
+): bigint | string {
   const header = new BatchHeader(buf, at);
   if (!header.isCrcValid()) return `CRC-32C mismatch in the batch at offset ${header.baseOffset}`;
+  // baseOffset sits outside the CRC: check it against what the segment can hold.
+  if (header.baseOffset < segmentBase || header.lastOffset - segmentBase > int32Max)
+    return `batch offset ${header.baseOffset} does not belong in the segment starting at ${segmentBase}`;
   if (expectedOffset !== undefined && header.baseOffset < expectedOffset)
     return `batch at offset ${header.baseOffset} goes backwards (expected ≥ ${expectedOffset})`;
   return header.lastOffset + 1n;

@@ -1,3 +1,4 @@
+import { seededRandom } from "./support/seeded-random.ts";
 // Crash tests.
 //
 // 1. Real processes: support/append-child.ts appends in durable mode (flush.messages=1) from four
@@ -47,17 +48,6 @@ interface Ack {
   readonly writer: number;
   readonly seq: number;
   readonly count: number;
-}
-
-/** Deterministic delays from a seed that failure messages print (mulberry32). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(state ^ (state >>> 15), 1 | state);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 class ChildOutput {

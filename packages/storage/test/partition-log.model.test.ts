@@ -1,3 +1,4 @@
+import { seededRandom } from "./support/seeded-random.ts";
 // Model-based property test: random operation sequences from a seeded PRNG run against the real
 // PartitionLog and the in-memory PartitionModel side by side — appends of random batch shapes
 // (all codecs, null keys and values, headers, missing and out-of-window timestamps, corrupt and
@@ -49,17 +50,7 @@ const startMs = 1_700_000_000_000;
 
 type Rng = () => number;
 
-/** mulberry32: small, fast, good enough to drive a test, and reproducible from one integer. */
-function rngFromSeed(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rngFromSeed = seededRandom;
 
 class Random {
   readonly next: Rng;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, rm, stat, truncate } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -219,3 +219,32 @@ test("durable mode (flush.messages=1) advances the recovery point with every ack
     Array.from({ length: 20 }, (_, i) => BigInt(i)),
   );
 });
+
+test("recovery rejects a batch whose base offset (outside the CRC) cannot belong to its segment", async (t) => {
+  const dir = await tempDir(t);
+  const config = parseLogConfig({});
+  {
+    const { log } = await PartitionLog.open({ dir, config, clock });
+    for (let i = 0; i < 5; i++) await log.append(batch(i * 2, 2));
+    await log.close();
+  }
+  const logFile = join(dir, "00000000000000000000.log");
+  const bytes = await readFile(logFile);
+  const batches = decodeBatches(bytes);
+  assert.equal(batches.length, 5);
+  // the last batch starts where the first four end; point its baseOffset below the segment
+  const lastPosition = bytes.length - encodeBatchSize(bytes, 4);
+  bytes.writeBigInt64BE(-7n, lastPosition);
+  await writeFile(logFile, bytes);
+  const { log, recovery } = await PartitionLog.open({ dir, config, clock, recover: true, recoveryPoint: 0n });
+  t.after(() => log.close());
+  assert.equal(log.logEndOffset, 8n);
+  assert.match(recovery.segments[0]?.reason ?? "", /does not belong in the segment/);
+});
+
+/** Size of the batch with index `n` in a buffer of whole batches. */
+function encodeBatchSize(bytes: Buffer, n: number): number {
+  let position = 0;
+  for (let i = 0; i < n; i++) position += 12 + bytes.readInt32BE(position + 8);
+  return bytes.length - position === 0 ? 0 : 12 + bytes.readInt32BE(position + 8);
+}

@@ -1,3 +1,4 @@
+import { seededRandom } from "../support/seeded-random.ts";
 // Shared helpers for the compaction tests: temp logs, keyed appends recorded in a model, reading a
 // whole log back, and the model's answer to "what must a clean keep".
 
@@ -137,14 +138,5 @@ export function describeRecords(records: readonly ModelRecord[]): string[] {
   return records.map((r) => `${r.offset}:${r.key}=${r.value ?? "<tombstone>"}`);
 }
 
-/** A small deterministic PRNG (mulberry32) so random tests replay from their seed. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic randomness so random tests replay from their seed. */
+export const random = seededRandom;
