@@ -2,6 +2,8 @@
 // The `nagare` command. Subcommands arrive with their issues; until then each one says so plainly
 // instead of pretending to work.
 
+import { runBroker } from "./commands/broker.ts";
+
 const commands: Record<string, string> = {
   broker: "start a Kafka-compatible broker (default PLAINTEXT://localhost:9092, data in ./data)",
   topics: "create, list, describe, alter and delete topics",
@@ -18,7 +20,7 @@ function usage(): string {
   return ["usage: nagare <command> [options]", "", "commands:", ...lines].join("\n");
 }
 
-export function run(argv: readonly string[]): number {
+export async function run(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     console.log(usage());
@@ -28,10 +30,9 @@ export function run(argv: readonly string[]): number {
     console.error(`nagare: unknown command "${command}"; run "nagare --help" for the list of commands`);
     return 2;
   }
-  console.error(
-    `nagare ${command}: not implemented yet — the protocol codec is in place, the broker comes next`,
-  );
-  return 0;
+  if (command === "broker") return runBroker(argv.slice(1));
+  console.error(`nagare ${command}: not implemented yet`);
+  return 2;
 }
 
-process.exitCode = run(process.argv.slice(2));
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,142 @@
+// The broker: opens metadata and storage, hosts the partitions, binds the listeners, dispatches
+// requests. `stop()` is the graceful shutdown: stop accepting, answer in-flight requests, close the
+// logs (fsync), write checkpoints and the clean-shutdown marker.
+
+import { mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { LogManager, parseLogConfig } from "@nagare/storage";
+import type { BrokerServices } from "./broker-services.ts";
+import { type BrokerConfig, topicConfigDefaults } from "./config/broker-config.ts";
+import type { ListenerSpec } from "./config/listeners.ts";
+import { Dispatcher } from "./dispatch/dispatcher.ts";
+import { HandlerRegistry } from "./dispatch/registry.ts";
+import { allHandlers } from "./handlers/index.ts";
+import { type Logger, RateLimitedLog } from "./logger.ts";
+import { openEmbeddedMetadata } from "./metadata/embedded-metadata.ts";
+import { Listeners } from "./net/listeners.ts";
+import { createReplicaManager } from "./replica/local-replica-manager.ts";
+
+export interface BrokerOptions {
+  readonly logger: Logger;
+  readonly clock?: () => number;
+}
+
+const shutdownGraceMs = 10_000;
+
+export class Broker {
+  readonly services: BrokerServices;
+  /** Listeners as bound (port 0 resolved). */
+  readonly listeners: readonly ListenerSpec[];
+  private readonly net: Listeners;
+  private stopping: Promise<void> | undefined;
+
+  private constructor(services: BrokerServices, listeners: readonly ListenerSpec[], net: Listeners) {
+    this.services = services;
+    this.listeners = listeners;
+    this.net = net;
+  }
+
+  static async start(config: BrokerConfig, options: BrokerOptions): Promise<Broker> {
+    const clock = options.clock ?? Date.now;
+    const logger = options.logger;
+    const logDirs = config.logDirs.map((dir) => resolve(dir));
+    for (const dir of logDirs) await mkdir(dir, { recursive: true });
+    const { metadata, clusterId } = await openEmbeddedMetadata({
+      dir: logDirs[0] as string,
+      nodeId: config.nodeId,
+      clock,
+    });
+    const defaults = topicConfigDefaults(config);
+    const configFor = (topic: string) =>
+      parseLogConfig({ ...defaults, ...(metadata.topic(topic)?.configs ?? {}) });
+    const logs = await LogManager.open({
+      logDirs,
+      defaultConfig: parseLogConfig(defaults),
+      configFor,
+      clock,
+      logger: {
+        info: (message, fields) => logger.info(fields ?? {}, message),
+        warn: (message, fields) => logger.warn(fields ?? {}, message),
+        error: (message, fields) => logger.error(fields ?? {}, message),
+      },
+      intervals: intervalsFrom(config),
+      cleaner: { enable: config.values["log.cleaner.enable"] === "true" },
+    });
+    const replicas = createReplicaManager({ logs, config, clock, logger });
+    for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
+
+    const net = new Listeners();
+    const badInputLog = new RateLimitedLog(logger);
+    let dispatcher: Dispatcher | undefined;
+    const bound = await net.bind(config.listeners, () =>
+      dispatcher
+        ? {
+            dispatcher,
+            maxRequestBytes: config.socketRequestMaxBytes,
+            idleMs: config.connectionsMaxIdleMs,
+            maxInFlight: 100,
+            maxPendingResponseBytes: 64 * 1024 * 1024,
+            logger,
+            badInputLog,
+            clock,
+          }
+        : undefined,
+    );
+    const boundSpecs = bound.map(({ spec, port }) => ({ ...spec, port }));
+    // An advertised listener on port 0 means "the port the same-named listener got".
+    const advertisedListeners = config.advertisedListeners.map((spec) =>
+      spec.port === 0 ? { ...spec, port: bound.find((b) => b.spec.name === spec.name)?.port ?? 0 } : spec,
+    );
+    const services: BrokerServices = {
+      config: { ...config, advertisedListeners },
+      clusterId,
+      clock,
+      logger,
+      registry: new HandlerRegistry(allHandlers),
+      logs,
+      metadata,
+      replicas,
+    };
+    dispatcher = new Dispatcher(services);
+    logger.info(
+      {
+        nodeId: config.nodeId,
+        clusterId,
+        listeners: boundSpecs.map((l) => `${l.name}://${l.host}:${l.port}`),
+        advertisedListeners: advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`),
+        logDirs,
+        topics: metadata.topics().length,
+        recoveredPartitions: logs.recoveryReports.length,
+        configSources: config.sources,
+      },
+      "nagare broker started",
+    );
+    return new Broker(services, boundSpecs, net);
+  }
+
+  /** Graceful shutdown; safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      const { logger } = this.services;
+      await this.net.close(shutdownGraceMs);
+      await this.services.replicas.close();
+      await this.services.logs.close();
+      await this.services.metadata.close();
+      logger.info({}, "nagare broker stopped");
+    })();
+    return this.stopping;
+  }
+}
+
+function intervalsFrom(config: BrokerConfig) {
+  const ms = (key: string, fallback: number) => {
+    const value = Number(config.values[key]);
+    return Number.isFinite(value) && value <= Number.MAX_SAFE_INTEGER ? value : fallback;
+  };
+  return {
+    flushCheckMs: ms("log.flush.scheduler.interval.ms", Number.POSITIVE_INFINITY),
+    checkpointMs: ms("log.flush.offset.checkpoint.interval.ms", 60_000),
+    retentionCheckMs: ms("log.retention.check.interval.ms", 300_000),
+    cleanerBackoffMs: ms("log.cleaner.backoff.ms", 15_000),
+  };
+}

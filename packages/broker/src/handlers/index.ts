@@ -1,0 +1,12 @@
+// Every served API, in one list: the registry (and so ApiVersions) is built from it.
+
+import { type Handler, registered } from "../dispatch/handler.ts";
+import { apiVersionsHandler } from "./api-versions.ts";
+import { dataHandlers } from "./data-handlers.ts";
+import { topicHandlers } from "./topic-handlers.ts";
+
+export const allHandlers: readonly Handler[] = [
+  registered(apiVersionsHandler),
+  ...topicHandlers,
+  ...dataHandlers,
+];

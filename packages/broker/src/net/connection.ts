@@ -1,0 +1,156 @@
+// One client connection: frames in (size-checked before buffering), requests dispatched as they
+// arrive (pipelining), responses written strictly in request order. Backpressure: reading stops
+// while too many requests are in flight or too many response bytes wait in the socket, and resumes
+// when they drain. Idle connections are closed after connections.max.idle.ms. Any bad input closes
+// this connection only.
+
+import type { Socket } from "node:net";
+import { CodecError, FrameSplitter } from "@nagare/protocol";
+import type { Dispatcher } from "../dispatch/dispatcher.ts";
+import type { ConnectionInfo } from "../dispatch/handler.ts";
+import type { Logger, RateLimitedLog } from "../logger.ts";
+
+export interface ConnectionOptions {
+  readonly info: ConnectionInfo;
+  readonly maxRequestBytes: number;
+  readonly idleMs: number;
+  /** Requests dispatched but not yet answered before reading pauses. */
+  readonly maxInFlight: number;
+  /** Response bytes queued in the socket before reading pauses. */
+  readonly maxPendingResponseBytes: number;
+  readonly dispatcher: Dispatcher;
+  readonly logger: Logger;
+  readonly badInputLog: RateLimitedLog;
+  readonly clock: () => number;
+  readonly onClose: (connection: Connection) => void;
+}
+
+interface Slot {
+  done: boolean;
+  chunks: Buffer[] | null;
+}
+
+export class Connection {
+  readonly info: ConnectionInfo;
+  private readonly socket: Socket;
+  private readonly options: ConnectionOptions;
+  private readonly splitter: FrameSplitter;
+  private readonly slots: Slot[] = [];
+  private readingPaused = false;
+  private closing = false;
+  private drained: (() => void) | undefined;
+
+  constructor(socket: Socket, options: ConnectionOptions) {
+    this.socket = socket;
+    this.options = options;
+    this.info = options.info;
+    this.splitter = new FrameSplitter({ maxFrameBytes: options.maxRequestBytes });
+    socket.setNoDelay(true);
+    socket.setTimeout(options.idleMs, () =>
+      this.reject("idle", "connection idle beyond connections.max.idle.ms"),
+    );
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("drain", () => this.maybeResume());
+    socket.on("error", () => undefined); // reported through 'close'
+    socket.on("close", () => {
+      this.closing = true;
+      this.drained?.();
+      options.onClose(this);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: Buffer[];
+    try {
+      frames = this.splitter.push(chunk);
+    } catch (error) {
+      this.reject("bad frame", error instanceof Error ? error.message : String(error));
+      return;
+    }
+    for (const frame of frames) this.dispatch(frame);
+  }
+
+  private dispatch(frame: Buffer): void {
+    if (this.closing) return;
+    const slot: Slot = { done: false, chunks: null };
+    this.slots.push(slot);
+    this.options.dispatcher.handle(frame, this.info).then(
+      (chunks) => {
+        slot.chunks = chunks;
+        slot.done = true;
+        this.writeReady();
+      },
+      (error: unknown) => {
+        if (error instanceof CodecError) this.reject("bad request", `${error.code}: ${error.message}`);
+        else {
+          this.options.logger.error({ connection: this.info.id, err: error }, "unexpected dispatch failure");
+          this.socket.destroy();
+        }
+      },
+    );
+    if (this.slots.length >= this.options.maxInFlight) this.pauseReading();
+  }
+
+  /** Writes every finished response at the head of the queue, in request order. */
+  private writeReady(): void {
+    if (this.socket.destroyed) return;
+    let wrote = false;
+    while (this.slots.length > 0 && (this.slots[0] as Slot).done) {
+      const slot = this.slots.shift() as Slot;
+      if (!slot.chunks) continue;
+      if (!wrote) this.socket.cork();
+      wrote = true;
+      for (const chunk of slot.chunks) this.socket.write(chunk);
+    }
+    if (wrote) this.socket.uncork();
+    if (this.socket.writableLength > this.options.maxPendingResponseBytes) this.pauseReading();
+    else this.maybeResume();
+    if (this.slots.length === 0) this.drained?.();
+  }
+
+  private pauseReading(): void {
+    if (!this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  private maybeResume(): void {
+    if (
+      this.readingPaused &&
+      !this.closing &&
+      this.slots.length < this.options.maxInFlight &&
+      this.socket.writableLength <= this.options.maxPendingResponseBytes
+    ) {
+      this.readingPaused = false;
+      this.socket.resume();
+    }
+  }
+
+  private reject(kind: string, detail: string): void {
+    this.options.badInputLog.warn(
+      this.options.clock(),
+      { connection: this.info.id, remote: this.info.remoteAddress, listener: this.info.listenerName, detail },
+      `closing connection: ${kind}`,
+    );
+    this.socket.destroy();
+  }
+
+  /** Graceful close: stop reading, answer what is in flight, then end the socket. */
+  async close(timeoutMs: number): Promise<void> {
+    this.closing = true;
+    this.socket.pause();
+    if (this.slots.length > 0 && !this.socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, timeoutMs);
+        timer.unref();
+        this.drained = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    this.socket.end();
+    this.socket.destroySoon();
+  }
+}
