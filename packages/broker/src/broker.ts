@@ -8,13 +8,14 @@ import { LogManager, parseLogConfig } from "@nagare/storage";
 import type { BrokerServices } from "./broker-services.ts";
 import { type BrokerConfig, topicConfigDefaults } from "./config/broker-config.ts";
 import type { ListenerSpec } from "./config/listeners.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { HandlerRegistry } from "./dispatch/registry.ts";
 import { allHandlers } from "./handlers/index.ts";
 import { type Logger, RateLimitedLog } from "./logger.ts";
 import { openEmbeddedMetadata } from "./metadata/embedded-metadata.ts";
 import { Listeners } from "./net/listeners.ts";
-import { createReplicaManager } from "./replica/local-replica-manager.ts";
+import { createReplicaManager, topicLogConfig } from "./replica/local-replica-manager.ts";
 
 export interface BrokerOptions {
   readonly logger: Logger;
@@ -30,44 +31,28 @@ export class Broker {
   private readonly net: Listeners;
   private stopping: Promise<void> | undefined;
 
-  private constructor(services: BrokerServices, listeners: readonly ListenerSpec[], net: Listeners) {
+  private readonly unlocks: readonly (() => Promise<void>)[];
+
+  private constructor(
+    services: BrokerServices,
+    listeners: readonly ListenerSpec[],
+    net: Listeners,
+    unlocks: readonly (() => Promise<void>)[],
+  ) {
     this.services = services;
     this.listeners = listeners;
     this.net = net;
+    this.unlocks = unlocks;
   }
 
   static async start(config: BrokerConfig, options: BrokerOptions): Promise<Broker> {
     const clock = options.clock ?? Date.now;
     const logger = options.logger;
-    const logDirs = config.logDirs.map((dir) => resolve(dir));
-    for (const dir of logDirs) await mkdir(dir, { recursive: true });
-    const { metadata, clusterId } = await openEmbeddedMetadata({
-      dir: logDirs[0] as string,
-      nodeId: config.nodeId,
-      clock,
-    });
-    const defaults = topicConfigDefaults(config);
-    const configFor = (topic: string) =>
-      parseLogConfig({ ...defaults, ...(metadata.topic(topic)?.configs ?? {}) });
-    const logs = await LogManager.open({
-      logDirs,
-      defaultConfig: parseLogConfig(defaults),
-      configFor,
-      clock,
-      logger: {
-        info: (message, fields) => logger.info(fields ?? {}, message),
-        warn: (message, fields) => logger.warn(fields ?? {}, message),
-        error: (message, fields) => logger.error(fields ?? {}, message),
-      },
-      intervals: intervalsFrom(config),
-      cleaner: { enable: config.values["log.cleaner.enable"] === "true" },
-    });
-    const replicas = createReplicaManager({ logs, config, clock, logger });
-    for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
-
+    // Listeners are bound before any data is touched: a port in use fails the start cleanly.
+    // Connections that arrive while storage opens are closed; clients retry.
     const net = new Listeners();
-    const badInputLog = new RateLimitedLog(logger);
     let dispatcher: Dispatcher | undefined;
+    const badInputLog = new RateLimitedLog(logger);
     const bound = await net.bind(config.listeners, () =>
       dispatcher
         ? {
@@ -82,36 +67,68 @@ export class Broker {
           }
         : undefined,
     );
-    const boundSpecs = bound.map(({ spec, port }) => ({ ...spec, port }));
-    // An advertised listener on port 0 means "the port the same-named listener got".
-    const advertisedListeners = config.advertisedListeners.map((spec) =>
-      spec.port === 0 ? { ...spec, port: bound.find((b) => b.spec.name === spec.name)?.port ?? 0 } : spec,
-    );
-    const services: BrokerServices = {
-      config: { ...config, advertisedListeners },
-      clusterId,
-      clock,
-      logger,
-      registry: new HandlerRegistry(allHandlers),
-      logs,
-      metadata,
-      replicas,
-    };
-    dispatcher = new Dispatcher(services);
-    logger.info(
-      {
+    const unlocks: (() => Promise<void>)[] = [];
+    try {
+      const logDirs = config.logDirs.map((dir) => resolve(dir));
+      for (const dir of logDirs) {
+        await mkdir(dir, { recursive: true });
+        unlocks.push(await lockDataDir(dir));
+      }
+      const { metadata, clusterId } = await openEmbeddedMetadata({
+        dir: logDirs[0] as string,
         nodeId: config.nodeId,
-        clusterId,
-        listeners: boundSpecs.map((l) => `${l.name}://${l.host}:${l.port}`),
-        advertisedListeners: advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`),
+        clock,
+      });
+      const logs = await LogManager.open({
         logDirs,
-        topics: metadata.topics().length,
-        recoveredPartitions: logs.recoveryReports.length,
-        configSources: config.sources,
-      },
-      "nagare broker started",
-    );
-    return new Broker(services, boundSpecs, net);
+        defaultConfig: parseLogConfig(topicConfigDefaults(config)),
+        configFor: (topic) => topicLogConfig(config, metadata.topic(topic)?.configs ?? {}),
+        clock,
+        logger: {
+          info: (message, fields) => logger.info(fields ?? {}, message),
+          warn: (message, fields) => logger.warn(fields ?? {}, message),
+          error: (message, fields) => logger.error(fields ?? {}, message),
+        },
+        intervals: intervalsFrom(config),
+        cleaner: { enable: config.values["log.cleaner.enable"] === "true" },
+      });
+      const replicas = createReplicaManager({ logs, config, clock, logger });
+      for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
+      const boundSpecs = bound.map(({ spec, port }) => ({ ...spec, port }));
+      // An advertised listener on port 0 means "the port the same-named listener got".
+      const advertisedListeners = config.advertisedListeners.map((spec) =>
+        spec.port === 0 ? { ...spec, port: bound.find((b) => b.spec.name === spec.name)?.port ?? 0 } : spec,
+      );
+      const services: BrokerServices = {
+        config: { ...config, advertisedListeners },
+        clusterId,
+        clock,
+        logger,
+        registry: new HandlerRegistry(allHandlers),
+        logs,
+        metadata,
+        replicas,
+      };
+      dispatcher = new Dispatcher(services);
+      logger.info(
+        {
+          nodeId: config.nodeId,
+          clusterId,
+          listeners: boundSpecs.map((l) => `${l.name}://${l.host}:${l.port}`),
+          advertisedListeners: advertisedListeners.map((l) => `${l.name}://${l.host}:${l.port}`),
+          logDirs,
+          topics: metadata.topics().length,
+          recoveredPartitions: logs.recoveryReports.length,
+          configSources: config.sources,
+        },
+        "nagare broker started",
+      );
+      return new Broker(services, boundSpecs, net, unlocks);
+    } catch (error) {
+      await net.close(0);
+      for (const unlock of unlocks) await unlock();
+      throw error;
+    }
   }
 
   /** Graceful shutdown; safe to call more than once. */
@@ -122,6 +139,7 @@ export class Broker {
       await this.services.replicas.close();
       await this.services.logs.close();
       await this.services.metadata.close();
+      for (const unlock of this.unlocks) await unlock();
       logger.info({}, "nagare broker stopped");
     })();
     return this.stopping;
