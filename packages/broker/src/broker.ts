@@ -14,6 +14,7 @@ import { HandlerRegistry } from "./dispatch/registry.ts";
 import { allHandlers } from "./handlers/index.ts";
 import { type Logger, RateLimitedLog } from "./logger.ts";
 import { openEmbeddedMetadata } from "./metadata/embedded-metadata.ts";
+import { Operations } from "./metrics/operations.ts";
 import { Listeners } from "./net/listeners.ts";
 import { createReplicaManager, topicLogConfig } from "./replica/local-replica-manager.ts";
 
@@ -32,17 +33,21 @@ export class Broker {
   private stopping: Promise<void> | undefined;
 
   private readonly unlocks: readonly (() => Promise<void>)[];
+  /** Metrics and the /metrics, /health, /ready HTTP server (nagare.http.listener); none when disabled. */
+  readonly operations: Operations | undefined;
 
   private constructor(
     services: BrokerServices,
     listeners: readonly ListenerSpec[],
     net: Listeners,
     unlocks: readonly (() => Promise<void>)[],
+    operations: Operations | undefined,
   ) {
     this.services = services;
     this.listeners = listeners;
     this.net = net;
     this.unlocks = unlocks;
+    this.operations = operations;
   }
 
   static async start(config: BrokerConfig, options: BrokerOptions): Promise<Broker> {
@@ -68,7 +73,14 @@ export class Broker {
         : undefined,
     );
     const unlocks: (() => Promise<void>)[] = [];
+    let operations: Operations | undefined;
     try {
+      // /health answers from here on; /ready once the broker has started (attach below).
+      operations = await Operations.start({
+        listener: config.values["nagare.http.listener"],
+        connectionCount: () => net.connectionCount,
+        logger,
+      });
       const logDirs = config.logDirs.map((dir) => resolve(dir));
       for (const dir of logDirs) {
         await mkdir(dir, { recursive: true });
@@ -109,7 +121,8 @@ export class Broker {
         metadata,
         replicas,
       };
-      dispatcher = new Dispatcher(services);
+      dispatcher = new Dispatcher(services, operations?.metrics);
+      operations?.attach(services);
       logger.info(
         {
           nodeId: config.nodeId,
@@ -120,11 +133,13 @@ export class Broker {
           topics: metadata.topics().length,
           recoveredPartitions: logs.recoveryReports.length,
           configSources: config.sources,
+          http: operations?.url ?? "disabled",
         },
         "nagare broker started",
       );
-      return new Broker(services, boundSpecs, net, unlocks);
+      return new Broker(services, boundSpecs, net, unlocks, operations);
     } catch (error) {
+      await operations?.close();
       await net.close(0);
       for (const unlock of unlocks) await unlock();
       throw error;
@@ -135,6 +150,7 @@ export class Broker {
   stop(): Promise<void> {
     this.stopping ??= (async () => {
       const { logger } = this.services;
+      await this.operations?.close();
       await this.net.close(shutdownGraceMs);
       await this.services.replicas.close();
       await this.services.logs.close();

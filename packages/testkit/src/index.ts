@@ -15,6 +15,11 @@ export interface StartBrokerOptions {
   readonly dataDir?: string;
   /** Broker configs by Kafka name, applied over the test defaults. */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Start the operations HTTP server (/metrics, /health, /ready) on a free 127.0.0.1 port. Off by
+   * default: tests running side by side must not fight over the broker's default port 9644.
+   */
+  readonly http?: boolean;
   /** Logs are discarded unless a logger is given or NAGARE_TEST_LOG=1. */
   readonly logger?: Logger;
 }
@@ -25,6 +30,10 @@ export interface StartedBroker {
   readonly host: string;
   readonly port: number;
   readonly dataDir: string;
+  /** `http://127.0.0.1:<port>` of the operations HTTP server, when started with `http: true`. */
+  readonly httpUrl: string | undefined;
+  /** Its Prometheus endpoint (`${httpUrl}/metrics`). */
+  readonly metricsUrl: string | undefined;
   readonly broker: Broker;
   stop(): Promise<void>;
 }
@@ -36,6 +45,7 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Sta
     overrides: {
       listeners: "PLAINTEXT://127.0.0.1:0",
       "log.dirs": dataDir,
+      "nagare.http.listener": options.http ? "http://127.0.0.1:0" : "none",
       ...options.config,
     },
   });
@@ -45,11 +55,14 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Sta
   if (!listener) throw new Error("the broker has no listener");
   const host = listener.host === "" ? "127.0.0.1" : listener.host;
   let stopped: Promise<void> | undefined;
+  const httpUrl = broker.operations?.url;
   return {
     bootstrap: `${host}:${listener.port}`,
     host,
     port: listener.port,
     dataDir,
+    httpUrl,
+    metricsUrl: httpUrl === undefined ? undefined : `${httpUrl}/metrics`,
     broker,
     stop: () => {
       stopped ??= (async () => {

@@ -6,6 +6,7 @@
 // Deviations from Kafka's defaults, on purpose: `listeners` defaults to PLAINTEXT://localhost:9092
 // and `log.dirs` to ./data, so `nagare broker` works from a fresh checkout without a config file.
 
+import { parseHttpListener } from "./http-listener.ts";
 import { type ListenerSpec, parseListeners } from "./listeners.ts";
 
 export class ConfigError extends Error {
@@ -15,7 +16,7 @@ export class ConfigError extends Error {
   }
 }
 
-type Kind = "int" | "long" | "boolean" | "string" | "list" | "ratio" | "listeners";
+type Kind = "int" | "long" | "boolean" | "string" | "list" | "ratio" | "listeners" | "http";
 
 interface BrokerConfigDef {
   readonly kind: Kind;
@@ -192,6 +193,11 @@ export const brokerConfigDefs: Readonly<Record<string, BrokerConfigDef>> = {
     min: 1,
     doc: "Partitions of __consumer_offsets",
   },
+  "nagare.http.listener": {
+    kind: "http",
+    defaultValue: "http://localhost:9644",
+    doc: "Nagare-specific (not a Kafka config): HTTP server for /metrics, /health and /ready; none or empty disables it",
+  },
 };
 
 export interface BrokerConfig {
@@ -261,6 +267,9 @@ function validate(key: string, raw: string): void {
     }
     case "listeners":
       parseListeners(value, key);
+      return;
+    case "http":
+      parseHttpListener(value, key);
       return;
     default:
       if (def.choices && !def.choices.includes(value))

@@ -21,11 +21,27 @@ import {
 import type { BrokerServices } from "../broker-services.ts";
 import type { ConnectionInfo, Handler, RequestContext } from "./handler.ts";
 
+/** One answered request, as metrics see it (`response` undefined: none was sent, Produce acks=0). */
+export interface RequestEvent {
+  readonly api: string;
+  readonly apiVersion: number;
+  readonly durationSeconds: number;
+  readonly request: unknown;
+  readonly response: unknown;
+}
+
+/** Sees every request that got past decoding (metrics/broker-metrics.ts); must not throw. */
+export interface RequestObserver {
+  onRequest(event: RequestEvent): void;
+}
+
 export class Dispatcher {
   private readonly services: BrokerServices;
+  private readonly observer: RequestObserver | undefined;
 
-  constructor(services: BrokerServices) {
+  constructor(services: BrokerServices, observer?: RequestObserver) {
     this.services = services;
+    this.observer = observer;
   }
 
   /**
@@ -33,6 +49,7 @@ export class Dispatcher {
    * when no response is due (Produce acks=0). Rejects with CodecError when the connection must close.
    */
   async handle(frame: Buffer, connection: ConnectionInfo): Promise<Buffer[] | null> {
+    const started = performance.now();
     const { apiKey, apiVersion, correlationId } = peekRequestHeader(frame);
     const handler = this.services.registry.get(apiKey);
     if (!handler) throw new CodecError("UNKNOWN_API", `api key ${apiKey} is not served`);
@@ -56,6 +73,8 @@ export class Dispatcher {
     const { header, body } = decodeRequest(frame, () => handler.api);
     const ctx: RequestContext = { header, apiVersion, connection, services: this.services };
     const response = await this.respond(handler, body, ctx);
+    const durationSeconds = (performance.now() - started) / 1000;
+    this.observer?.onRequest({ api: handler.api.name, apiVersion, durationSeconds, request: body, response });
     if (response === undefined) return null;
     return encodeResponse(handler.api as ApiDecl, apiVersion, { correlationId }, response);
   }

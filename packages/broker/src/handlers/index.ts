@@ -1,7 +1,9 @@
 // Every served API, in one list: the registry (and so ApiVersions) is built from it.
 
 import { type Handler, registered } from "../dispatch/handler.ts";
+import { adminHandlers } from "./admin-handlers.ts";
 import { apiVersionsHandler } from "./api-versions.ts";
+import { configHandlers } from "./config-handlers.ts";
 import { dataHandlers } from "./data-handlers.ts";
 import { topicHandlers } from "./topic-handlers.ts";
 
@@ -9,4 +11,6 @@ export const allHandlers: readonly Handler[] = [
   registered(apiVersionsHandler),
   ...topicHandlers,
   ...dataHandlers,
+  ...configHandlers,
+  ...adminHandlers,
 ];

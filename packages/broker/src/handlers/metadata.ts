@@ -42,12 +42,12 @@ type ResponseTopic = NonNullable<MetadataResponseInput["topics"]>[number];
 type ResponseBroker = NonNullable<MetadataResponseInput["brokers"]>[number];
 
 /** The schema's "not requested" value for authorized operations. */
-const operationsNotRequested = -2147483648;
+export const operationsNotRequested = -2147483648;
 // Bit per AclOperation: READ 3, WRITE 4, CREATE 5, DELETE 6, ALTER 7, DESCRIBE 8,
 // CLUSTER_ACTION 9, DESCRIBE_CONFIGS 10, ALTER_CONFIGS 11, IDEMPOTENT_WRITE 12.
 const bits = (ops: number[]) => ops.reduce((acc, op) => acc | (1 << op), 0);
-const allTopicOperations = bits([3, 4, 5, 6, 7, 8, 10, 11]);
-const allClusterOperations = bits([5, 7, 8, 9, 10, 11, 12]);
+export const allTopicOperations = bits([3, 4, 5, 6, 7, 8, 10, 11]);
+export const allClusterOperations = bits([5, 7, 8, 9, 10, 11, 12]);
 
 /** This node as the request's listener advertises it. */
 export function advertisedBroker(services: BrokerServices, listenerName: string): ResponseBroker {

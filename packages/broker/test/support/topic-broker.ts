@@ -19,6 +19,7 @@ import type { BrokerServices } from "../../src/broker-services.ts";
 import { resolveBrokerConfig } from "../../src/config/broker-config.ts";
 import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
 import { HandlerRegistry } from "../../src/dispatch/registry.ts";
+import { configHandlers } from "../../src/handlers/config-handlers.ts";
 import { topicHandlers } from "../../src/handlers/topic-handlers.ts";
 import { silentLogger } from "../../src/logger.ts";
 import { openEmbeddedMetadata } from "../../src/metadata/embedded-metadata.ts";
@@ -70,7 +71,7 @@ export async function topicBroker(
     clusterId,
     clock,
     logger: silentLogger,
-    registry: new HandlerRegistry(topicHandlers),
+    registry: new HandlerRegistry([...topicHandlers, ...configHandlers]),
     logs,
     metadata,
     replicas,
