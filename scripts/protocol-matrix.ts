@@ -9,7 +9,10 @@ export function renderProtocolMatrix(): string {
   const servedText = (apiKey: number): string => {
     const handler = served.get(apiKey);
     if (!handler) return "—";
-    const range = `${handler.minVersion}-${handler.maxVersion}`;
+    const range =
+      handler.minVersion === handler.maxVersion
+        ? `${handler.minVersion}`
+        : `${handler.minVersion}-${handler.maxVersion}`;
     return handler.acceptedFrom ? `${range} (accepted from ${handler.acceptedFrom})` : range;
   };
   const rows = allApis.map(

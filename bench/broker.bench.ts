@@ -1,0 +1,598 @@
+// Broker benchmarks, in one run, each next to the loopback TCP limit of Node measured in the same run:
+//
+// 1. loopback limit: a child `node` process with a node:net server that discards what it reads, fed
+//    by this process writing 1 MiB buffers for ~3 s (the same shape as kcat → broker: one sender,
+//    one Node receiver, separate processes);
+// 2. produce: kcat (librdkafka) `-P -l` of a prepared file of N messages (random base64, so lz4
+//    cannot shrink it much), 1 KiB and 100 KiB, acks=1 and acks=all, lz4 and none, linger.ms=5;
+//    kcat's exit status is checked (it exits non-zero when a message failed);
+// 3. consume: kcat `-C -o beginning -e -c N` reading each topic back, output discarded;
+// 4. end-to-end latency: a raw client on our codec produces 1 KiB messages carrying their send time
+//    at a fixed rate (a batch per 1 ms tick, catching up to the rate), another connection long-polls
+//    Fetch v11 (maxWaitMs 500, minBytes 1); latency = receive time − send time per message;
+// 5. seed workload: 100,000 messages of 100,000 bytes produced by one kcat with everything queued
+//    at once (a fresh broker, so its VmHWM is this workload's peak RSS; VmRSS is also sampled).
+//
+// The broker runs as a child process (`node packages/cli/src/main.ts broker`) on 127.0.0.1:<free
+// port> with a temp data dir: the load generators need CPU too and a 2-core machine must not have
+// the broker share one event loop (or one process's GC) with them. Every step is bounded by a count
+// and a timeout; temp dirs and files are removed at the end.
+//
+//   npm run bench:broker        (node bench/broker.bench.ts)
+
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { once } from "node:events";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { connect, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { decodeResponse, encodeRequest, Fetch, FrameSplitter, Produce } from "../packages/protocol/src/index.ts";
+import { batchMessages, decodeBatches, encodeMessages } from "../packages/protocol/src/records/index.ts";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const node = process.execPath;
+const repo = new URL("..", import.meta.url).pathname;
+
+interface Sample {
+  readonly bytes: number;
+  readonly messages: number;
+  readonly seconds: number;
+}
+
+const mibPerSec = (s: Sample) => s.bytes / MiB / s.seconds;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface ChildBroker {
+  readonly bootstrap: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+async function startChildBroker(dataDir: string, overrides: Record<string, string> = {}): Promise<ChildBroker> {
+  const port = await freePort();
+  const args = [join(repo, "packages/cli/src/main.ts"), "broker"];
+  const all = {
+    listeners: `PLAINTEXT://127.0.0.1:${port}`,
+    "log.dirs": dataDir,
+    "nagare.http.listener": "none",
+    ...overrides,
+  };
+  for (const [k, v] of Object.entries(all)) args.push("--override", `${k}=${v}`);
+  const child = spawn(node, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const started = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`broker did not start in 20 s:\n${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("nagare broker started")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`broker exited (${code}) before starting:\n${output}`));
+    });
+  });
+  await started;
+  child.stdout?.removeAllListeners("data").resume();
+  child.stderr?.removeAllListeners("data").resume();
+  return {
+    bootstrap: `127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    stop: () => stopChild(child, 30_000),
+  };
+}
+
+async function stopChild(child: ChildProcess, ms: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, "exit");
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Runs a command to completion within `ms`; throws on a non-zero exit or the timeout. */
+async function run(cmd: string, args: readonly string[], ms: number): Promise<{ seconds: number; stdout: string }> {
+  const start = performance.now();
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (c: Buffer) => {
+    if (stdout.length < 64 * KiB) stdout += c.toString();
+  });
+  child.stderr?.on("data", (c: Buffer) => {
+    if (stderr.length < 64 * KiB) stderr += c.toString();
+  });
+  const timer = setTimeout(() => child.kill("SIGKILL"), ms);
+  const [code, signal] = (await once(child, "exit")) as [number | null, string | null];
+  clearTimeout(timer);
+  const seconds = (performance.now() - start) / 1000;
+  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed (${code ?? signal}):\n${stderr}`);
+  return { seconds, stdout };
+}
+
+/** A file of `count` lines of `size` bytes (random base64) plus newlines. */
+async function messageFile(path: string, size: number, count: number): Promise<void> {
+  const out = createWriteStream(path);
+  const { randomBytes } = await import("node:crypto");
+  const perChunk = Math.max(1, Math.floor(MiB / size));
+  for (let written = 0; written < count; ) {
+    const n = Math.min(perChunk, count - written);
+    const lines: Buffer[] = [];
+    for (let i = 0; i < n; i++) {
+      lines.push(Buffer.from(randomBytes(Math.ceil((size * 3) / 4)).toString("base64").slice(0, size)));
+      lines.push(Buffer.from("\n"));
+    }
+    if (!out.write(Buffer.concat(lines))) await once(out, "drain");
+    written += n;
+  }
+  out.end();
+  await once(out, "finish");
+}
+
+// ---- 1. loopback limit ----------------------------------------------------------------------
+
+const sinkSource = `
+const net = require("node:net");
+const server = net.createServer((s) => {
+  let bytes = 0;
+  s.on("data", (c) => { bytes += c.length; });
+  s.on("end", () => { s.end(String(bytes)); });
+});
+server.listen(0, "127.0.0.1", () => { process.stdout.write(String(server.address().port) + "\\n"); });
+process.on("SIGTERM", () => process.exit(0));
+`;
+
+async function loopbackLimit(ms: number): Promise<Sample> {
+  const child = spawn(node, ["-e", sinkSource], { stdio: ["ignore", "pipe", "inherit"] });
+  try {
+    const [line] = (await once(child.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
+    const port = Number(line.toString().trim());
+    const socket = connect(port, "127.0.0.1");
+    await once(socket, "connect");
+    const buffers = Array.from({ length: 8 }, () => Buffer.alloc(MiB, 7));
+    let sent = 0;
+    let reply = "";
+    socket.on("data", (c: Buffer) => {
+      reply += c.toString();
+    });
+    const start = performance.now();
+    for (let i = 0; performance.now() - start < ms && sent < 64 * 1024 * MiB; i++) {
+      const buf = buffers[i % buffers.length] as Buffer;
+      sent += buf.length;
+      if (!socket.write(buf)) await once(socket, "drain");
+    }
+    socket.end();
+    await once(socket, "close");
+    const seconds = (performance.now() - start) / 1000;
+    if (Number(reply) !== sent) throw new Error(`sink received ${reply} of ${sent} bytes`);
+    return { bytes: sent, messages: sent / MiB, seconds };
+  } finally {
+    await stopChild(child, 5000);
+  }
+}
+
+// ---- 2./3. kcat produce and consume ----------------------------------------------------------
+
+interface ProduceCase {
+  readonly size: number;
+  readonly count: number;
+  readonly acks: "1" | "all";
+  readonly codec: "none" | "lz4";
+  readonly file: string;
+  readonly topic: string;
+}
+
+function kcatProduceArgs(bootstrap: string, c: ProduceCase): string[] {
+  return [
+    "-P",
+    "-q",
+    "-b",
+    bootstrap,
+    "-t",
+    c.topic,
+    "-l",
+    "-z",
+    c.codec,
+    "-X",
+    `acks=${c.acks}`,
+    "-X",
+    "linger.ms=5",
+    "-X",
+    `batch.size=${c.size >= 100 * KiB ? 4 * MiB : MiB}`,
+    "-X",
+    "message.max.bytes=8000000",
+    "-X",
+    "queue.buffering.max.messages=1000000",
+    "-X",
+    "queue.buffering.max.kbytes=1048576",
+    c.file,
+  ];
+}
+
+async function kcatConsume(bootstrap: string, topic: string, count: number, ms: number): Promise<number> {
+  return (
+    await run(
+      "kcat",
+      [
+        "-C",
+        "-q",
+        "-b",
+        bootstrap,
+        "-t",
+        topic,
+        "-o",
+        "beginning",
+        "-e",
+        "-c",
+        String(count),
+        "-f",
+        "",
+        "-X",
+        "fetch.max.bytes=52428800",
+        "-X",
+        "max.partition.fetch.bytes=8388608",
+      ],
+      ms,
+    )
+  ).seconds;
+}
+
+// ---- 4. end-to-end latency -------------------------------------------------------------------
+
+async function rawConnection(bootstrap: string): Promise<{ socket: Socket; frames: AsyncIterableIterator<Buffer> }> {
+  const [host, port] = bootstrap.split(":") as [string, string];
+  const socket = connect(Number(port), host);
+  socket.setNoDelay(true);
+  await once(socket, "connect");
+  const splitter = new FrameSplitter({ maxFrameBytes: 1 << 27 });
+  const queue: Buffer[] = [];
+  const waiters: ((b: IteratorResult<Buffer>) => void)[] = [];
+  socket.on("data", (chunk: Buffer) => {
+    for (const frame of splitter.push(chunk)) {
+      const w = waiters.shift();
+      if (w) w({ value: frame, done: false });
+      else queue.push(frame);
+    }
+  });
+  socket.on("error", () => undefined);
+  const frames: AsyncIterableIterator<Buffer> = {
+    next: () =>
+      new Promise((resolve) => {
+        const ready = queue.shift();
+        if (ready) resolve({ value: ready, done: false });
+        else waiters.push(resolve);
+      }),
+    [Symbol.asyncIterator]() {
+      return frames;
+    },
+  };
+  return { socket, frames };
+}
+
+interface LatencyFigures {
+  readonly targetMiBps: number;
+  readonly sample: Sample;
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly produceErrors: number;
+}
+
+async function latency(bootstrap: string, mibPerSecond: number, ms: number): Promise<LatencyFigures> {
+  const topic = "bench-latency";
+  const size = KiB;
+  const filler = Buffer.from(Array.from({ length: size - 8 }, (_, i) => (i * 2654435761) >>> 24));
+  const producer = await rawConnection(bootstrap);
+  const consumer = await rawConnection(bootstrap);
+  let correlation = 0;
+  const produce = (values: Buffer[]) => {
+    const records = encodeMessages(values.map((value) => ({ key: null, value, timestamp: BigInt(Date.now()) })));
+    const frame = encodeRequest(
+      Produce,
+      { apiVersion: 7, correlationId: ++correlation, clientId: "bench" },
+      {
+        transactionalId: null,
+        acks: 1,
+        timeoutMs: 30_000,
+        topicData: [{ name: topic, partitionData: [{ index: 0, records }] }],
+      },
+    );
+    for (const chunk of Array.isArray(frame) ? frame : [frame]) producer.socket.write(chunk);
+  };
+  // Creates the topic (auto-create) and waits until it takes writes, untimed.
+  let warm = false;
+  for (let attempt = 0; attempt < 100 && !warm; attempt++) {
+    const stamp = Buffer.alloc(size);
+    produce([stamp]);
+    const { value } = await producer.frames.next();
+    const body = decodeResponse(Produce, 7, value as Buffer).body;
+    warm = body.responses[0]?.partitionResponses[0]?.errorCode === 0;
+    if (!warm) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!warm) throw new Error("the latency topic never accepted a write");
+
+  let produceErrors = 0;
+  const acks = (async () => {
+    for await (const frame of producer.frames) {
+      const body = decodeResponse(Produce, 7, frame).body;
+      if (body.responses[0]?.partitionResponses[0]?.errorCode !== 0) produceErrors++;
+    }
+  })();
+  void acks;
+
+  const latencies: number[] = [];
+  let received = 0;
+  let fetchOffset = 1n; // offset 0 is the warm-up message
+  let stopConsumer = false;
+  const consume = (async () => {
+    for (let i = 0; !stopConsumer && i < 1_000_000; i++) {
+      const frame = encodeRequest(
+        Fetch,
+        { apiVersion: 11, correlationId: i, clientId: "bench" },
+        {
+          replicaId: -1,
+          maxWaitMs: 500,
+          minBytes: 1,
+          maxBytes: 50 * MiB,
+          isolationLevel: 0,
+          sessionId: 0,
+          sessionEpoch: -1,
+          topics: [
+            {
+              topic,
+              partitions: [
+                { partition: 0, currentLeaderEpoch: -1, fetchOffset, logStartOffset: -1n, partitionMaxBytes: 8 * MiB },
+              ],
+            },
+          ],
+          forgottenTopicsData: [],
+          rackId: "",
+        },
+      );
+      for (const chunk of Array.isArray(frame) ? frame : [frame]) consumer.socket.write(chunk);
+      const { value } = await consumer.frames.next();
+      const now = performance.now();
+      const body = decodeResponse(Fetch, 11, value as Buffer).body;
+      const partition = body.responses[0]?.partitions[0];
+      if (!partition?.records || partition.records.length === 0) continue;
+      for (const batch of decodeBatches(partition.records, { allowTruncatedTail: true })) {
+        for (const message of batchMessages(batch)) {
+          if (message.value && message.offset >= fetchOffset) {
+            latencies.push(now - message.value.readDoubleBE(0));
+            received += message.value.length;
+          }
+          fetchOffset = message.offset + 1n;
+        }
+      }
+    }
+  })();
+
+  const bytesPerMs = (mibPerSecond * MiB) / 1000;
+  const start = performance.now();
+  let sentBytes = 0;
+  let sentMessages = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const elapsed = performance.now() - start;
+      if (elapsed >= ms) {
+        clearInterval(timer);
+        resolve();
+        return;
+      }
+      const due = Math.floor((elapsed * bytesPerMs - sentBytes) / size);
+      if (due <= 0) return;
+      const now = performance.now();
+      const values: Buffer[] = [];
+      for (let i = 0; i < due; i++) {
+        const value = Buffer.allocUnsafe(size);
+        value.writeDoubleBE(now, 0);
+        filler.copy(value, 8);
+        values.push(value);
+      }
+      produce(values);
+      sentBytes += due * size;
+      sentMessages += due;
+    };
+    const timer = setInterval(tick, 1);
+  });
+  const seconds = (performance.now() - start) / 1000;
+  // Let the consumer catch up (bounded), then stop it.
+  for (let i = 0; i < 50 && latencies.length < sentMessages; i++) await new Promise((r) => setTimeout(r, 100));
+  stopConsumer = true;
+  await Promise.race([consume, new Promise((r) => setTimeout(r, 1000))]);
+  producer.socket.destroy();
+  consumer.socket.destroy();
+  if (latencies.length < sentMessages) throw new Error(`consumed ${latencies.length} of ${sentMessages} messages`);
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] as number;
+  return {
+    targetMiBps: mibPerSecond,
+    sample: { bytes: sentBytes, messages: sentMessages, seconds },
+    p50: pct(0.5),
+    p99: pct(0.99),
+    p999: pct(0.999),
+    max: latencies.at(-1) as number,
+    produceErrors,
+  };
+}
+
+// ---- 5. seed workload --------------------------------------------------------------------------
+
+async function procStatus(pid: number, field: "VmRSS" | "VmHWM"): Promise<number> {
+  const text = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(text);
+  return match ? Number(match[1]) * KiB : 0;
+}
+
+function freeBytes(dir: string): number {
+  const out = execFileSync("df", ["-B1", "--output=avail", dir], { encoding: "utf8" });
+  return Number(out.trim().split("\n").at(-1));
+}
+
+// ---- main --------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), "nagare-bench-broker-"));
+  const brokers: ChildBroker[] = [];
+  try {
+    console.log(`Node ${process.version}, ${process.arch}; temp dir ${work}; broker as a child process`);
+    const rows: { name: string; sample: Sample; note?: string }[] = [];
+    const comparisons: string[] = [];
+
+    // 1. loopback limit (a warm-up run first, then the measured one)
+    await loopbackLimit(500);
+    const loop = await loopbackLimit(3000);
+    rows.push({ name: "loopback TCP, Node → Node socket sink (1 MiB writes)", sample: loop });
+
+    // 2./3. produce and consume with kcat
+    const broker = await startChildBroker(join(work, "data"));
+    brokers.push(broker);
+    const files = [
+      { size: KiB, count: 300_000, path: join(work, "m1k.txt") },
+      { size: 100 * KiB, count: 3_000, path: join(work, "m100k.txt") },
+    ];
+    for (const f of files) await messageFile(f.path, f.size, f.count);
+    const cases: ProduceCase[] = [];
+    for (const f of files)
+      for (const acks of ["1", "all"] as const)
+        for (const codec of ["none", "lz4"] as const)
+          cases.push({
+            size: f.size,
+            count: f.count,
+            acks,
+            codec,
+            file: f.path,
+            topic: `bench-${f.size / KiB}k-acks${acks}-${codec}`,
+          });
+    // Warm-up: JIT in the broker, topic creation path.
+    await run("kcat", kcatProduceArgs(broker.bootstrap, { ...cases[0], topic: "bench-warmup" } as ProduceCase), 60_000);
+    let bestProduce = 0;
+    let bestConsume = 0;
+    for (const c of cases) {
+      const { seconds } = await run("kcat", kcatProduceArgs(broker.bootstrap, c), 120_000);
+      const sample = { bytes: c.size * c.count, messages: c.count, seconds };
+      bestProduce = Math.max(bestProduce, mibPerSec(sample));
+      rows.push({
+        name: `produce ${c.size / KiB} KiB, acks=${c.acks}, ${c.codec}`,
+        sample,
+        note: `${c.count} msgs in ${seconds.toFixed(2)} s`,
+      });
+      comparisons.push(
+        `produce ${c.size / KiB} KiB acks=${c.acks} ${c.codec}: ${((mibPerSec(sample) / mibPerSec(loop)) * 100).toFixed(0)}% of loopback (target ≥ 50%) ${mibPerSec(sample) >= 0.5 * mibPerSec(loop) ? "met" : "MISSED"}`,
+      );
+    }
+    for (const c of cases) {
+      const seconds = await kcatConsume(broker.bootstrap, c.topic, c.count, 120_000);
+      const sample = { bytes: c.size * c.count, messages: c.count, seconds };
+      bestConsume = Math.max(bestConsume, mibPerSec(sample));
+      rows.push({ name: `consume ${c.size / KiB} KiB, ${c.codec} (acks=${c.acks} topic)`, sample });
+      comparisons.push(
+        `consume ${c.size / KiB} KiB ${c.codec} (acks=${c.acks} topic): ${((mibPerSec(sample) / mibPerSec(loop)) * 100).toFixed(0)}% of loopback (target ≥ 70%) ${mibPerSec(sample) >= 0.7 * mibPerSec(loop) ? "met" : "MISSED"}`,
+      );
+    }
+
+    // 4. latency at 50 MB/s
+    const rate = 50_000_000 / MiB;
+    const lat = await latency(broker.bootstrap, rate, 10_000);
+    rows.push({
+      name: `end-to-end latency run, 1 KiB msgs at ${rate.toFixed(1)} MiB/s`,
+      sample: lat.sample,
+      note: `p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, p99.9 ${lat.p999.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms; produce errors ${lat.produceErrors}`,
+    });
+    comparisons.push(
+      `end-to-end p99 at ${mibPerSec(lat.sample).toFixed(1)} MiB/s: ${lat.p99.toFixed(2)} ms (target < 10 ms) ${lat.p99 < 10 && mibPerSec(lat.sample) >= 0.95 * rate ? "met" : "MISSED"}`,
+    );
+    await broker.stop();
+    brokers.pop();
+    await rm(join(work, "data"), { recursive: true, force: true });
+
+    // 5. seed workload on a fresh broker
+    const seedSize = 100_000;
+    const seedCount = 100_000;
+    const perFile = 1000;
+    const seedFile = join(work, "seed.txt");
+    await messageFile(seedFile, seedSize, perFile);
+    const free = freeBytes(work);
+    const needed = seedSize * seedCount;
+    const useRetention = free < 3 * needed;
+    const seedBroker = await startChildBroker(
+      join(work, "seed-data"),
+      useRetention ? { "log.retention.bytes": String(GiB()), "log.retention.check.interval.ms": "1000" } : {},
+    );
+    brokers.push(seedBroker);
+    console.log(
+      `seed workload: ${(needed / 1e9).toFixed(1)} GB; free disk ${(free / 1e9).toFixed(1)} GB; retention ${useRetention ? "1 GiB (segments deleted)" : "off (fits)"}`,
+    );
+    let peakRss = 0;
+    const sampler = setInterval(async () => {
+      peakRss = Math.max(peakRss, await procStatus(seedBroker.pid, "VmRSS"));
+    }, 100);
+    const seedArgs = kcatProduceArgs(seedBroker.bootstrap, {
+      size: seedSize,
+      count: seedCount,
+      acks: "1",
+      codec: "none",
+      file: seedFile,
+      topic: "bench-seed",
+    });
+    seedArgs.pop();
+    seedArgs.push(...Array.from({ length: seedCount / perFile }, () => seedFile));
+    seedArgs.push("-X", `queue.buffering.max.messages=${seedCount}`, "-X", "queue.buffering.max.kbytes=2097151");
+    const seed = await run("kcat", seedArgs, 600_000);
+    clearInterval(sampler);
+    const hwm = await procStatus(seedBroker.pid, "VmHWM");
+    const seedSample = { bytes: needed, messages: seedCount, seconds: seed.seconds };
+    // All delivered? Read the end offset back.
+    const end = await run("kcat", ["-Q", "-b", seedBroker.bootstrap, "-t", "bench-seed:0:-1"], 30_000);
+    const logged = Number(/offset (\d+)/.exec(end.stdout)?.[1] ?? Number.NaN);
+    rows.push({
+      name: "seed: 100,000 × 100 KB, kcat acks=1, all queued at once",
+      sample: seedSample,
+      note: `${seed.seconds.toFixed(1)} s, kcat exit 0, end offset ${logged}; broker peak RSS ${(Math.max(hwm, peakRss) / MiB).toFixed(0)} MiB (VmHWM ${(hwm / MiB).toFixed(0)}, sampled VmRSS max ${(peakRss / MiB).toFixed(0)})`,
+    });
+    comparisons.push(
+      `seed workload: ${logged === seedCount ? "all 100,000 messages in the log, no errors" : `end offset ${logged}, expected ${seedCount}: FAILED`}`,
+    );
+    await seedBroker.stop();
+    brokers.pop();
+
+    console.log();
+    const width = Math.max(...rows.map((r) => r.name.length));
+    console.log(`${"benchmark".padEnd(width)}  ${"MiB/s".padStart(7)}  ${"msgs/s".padStart(8)}  note`);
+    for (const { name, sample, note } of rows)
+      console.log(
+        `${name.padEnd(width)}  ${mibPerSec(sample).toFixed(0).padStart(7)}  ${(sample.messages / sample.seconds).toFixed(0).padStart(8)}  ${note ?? ""}`,
+      );
+    console.log(`\ncomparisons (loopback limit ${mibPerSec(loop).toFixed(0)} MiB/s):`);
+    for (const line of comparisons) console.log(`  ${line}`);
+  } finally {
+    for (const b of brokers) await b.stop().catch(() => undefined);
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+function GiB(): number {
+  return 1024 * MiB;
+}
+
+
+await main();
