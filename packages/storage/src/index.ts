@@ -18,6 +18,7 @@ export {
   type LogCleanerOptions,
   type NeedsCleaningOptions,
 } from "./cleaner/log-cleaner.ts";
+export { fsyncDirectory, unlinkDurably, writeFileAtomic, writeFileSynced } from "./durable-fs.ts";
 export { defaultLogConfig, type LogConfig, logConfigDefs, parseLogConfig } from "./log-config.ts";
 export type { PartitionRecoveryReport } from "./log-dir-loader.ts";
 export { LogManager, type OfflineDir, type OfflinePartition } from "./log-manager.ts";

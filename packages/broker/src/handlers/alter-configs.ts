@@ -16,38 +16,19 @@
 //
 // Not implemented: alter-config policies (POLICY_VIOLATION), dynamic broker configs.
 
-import {
-  AlterConfigs,
-  type AlterConfigsRequest,
-  type AlterConfigsResponseInput,
-  ErrorCode,
-} from "@nagare/protocol";
+import { AlterConfigs, type AlterConfigsRequest } from "@nagare/protocol";
 import { defineHandler, type RequestContext } from "../dispatch/handler.ts";
 import {
-  brokerChangeProblem,
-  brokerLoggerProblem,
-  duplicateResources,
-  invalidRequest,
+  alterConfigsErrorResponse,
+  alterEachResource,
+  nonTopicAlterProblem,
   ResourceType,
   replaceTopicConfigs,
-  resourceKey,
   unknownTopic,
-  unsupportedResourceType,
 } from "../metadata/config-resources.ts";
 import type { TopicProblem } from "../metadata/topic-validation.ts";
 
 type Resource = AlterConfigsRequest["resources"][number];
-type ResourceResult = NonNullable<AlterConfigsResponseInput["responses"]>[number];
-
-function result(resource: Resource, problem: TopicProblem | undefined): ResourceResult {
-  return {
-    errorCode: problem?.errorCode ?? ErrorCode.NONE,
-    errorMessage: problem?.message ?? null,
-    resourceType: resource.resourceType,
-    resourceName: resource.resourceName,
-  };
-}
-
 async function alter(
   resource: Resource,
   validateOnly: boolean,
@@ -65,16 +46,8 @@ async function alter(
       }
       return replaceTopicConfigs(ctx.services, topic, overrides, validateOnly);
     }
-    case ResourceType.BROKER:
-      return brokerChangeProblem(
-        resource.resourceName,
-        resource.configs.map((c) => c.name),
-        metadata.nodeId,
-      );
-    case ResourceType.BROKER_LOGGER:
-      return brokerLoggerProblem;
     default:
-      return unsupportedResourceType(resource.resourceType);
+      return nonTopicAlterProblem(resource, metadata.nodeId);
   }
 }
 
@@ -82,23 +55,11 @@ export const alterConfigsHandler = defineHandler({
   api: AlterConfigs,
   minVersion: 0,
   maxVersion: 2,
-  handle: async (request, ctx) => {
-    const duplicates = duplicateResources(request.resources);
-    const responses: ResourceResult[] = [];
-    for (const resource of request.resources) {
-      if (duplicates.has(resourceKey(resource)))
-        responses.push(result(resource, invalidRequest("Each resource must appear at most once.")));
-      else responses.push(result(resource, await alter(resource, request.validateOnly, ctx)));
-    }
-    return { throttleTimeMs: 0, responses };
-  },
-  errorResponse: (request, errorCode) => ({
+  handle: async (request, ctx) => ({
     throttleTimeMs: 0,
-    responses: request.resources.map(({ resourceType, resourceName }) => ({
-      errorCode,
-      errorMessage: null,
-      resourceType,
-      resourceName,
-    })),
+    responses: await alterEachResource(request.resources, (resource) =>
+      alter(resource, request.validateOnly, ctx),
+    ),
   }),
+  errorResponse: (request, errorCode) => alterConfigsErrorResponse(request.resources, errorCode),
 });

@@ -20,44 +20,26 @@
 //
 // Not implemented: alter-config policies (POLICY_VIOLATION), dynamic broker configs, broker loggers.
 
-import {
-  ErrorCode,
-  IncrementalAlterConfigs,
-  type IncrementalAlterConfigsRequest,
-  type IncrementalAlterConfigsResponseInput,
-} from "@nagare/protocol";
+import { ErrorCode, IncrementalAlterConfigs, type IncrementalAlterConfigsRequest } from "@nagare/protocol";
 import { isListTopicConfig } from "../config/config-entries.ts";
 import { defineHandler, type RequestContext } from "../dispatch/handler.ts";
 import {
-  brokerChangeProblem,
-  brokerLoggerProblem,
-  duplicateResources,
+  alterConfigsErrorResponse,
+  alterEachResource,
   invalidRequest,
+  nonTopicAlterProblem,
   ResourceType,
   replaceTopicConfigs,
-  resourceKey,
   unknownTopic,
-  unsupportedResourceType,
 } from "../metadata/config-resources.ts";
 import type { TopicMetadata } from "../metadata/metadata-image.ts";
 import { topicConfigEntries } from "../metadata/topic-config-entries.ts";
 import type { TopicProblem } from "../metadata/topic-validation.ts";
 
 type Resource = IncrementalAlterConfigsRequest["resources"][number];
-type ResourceResult = NonNullable<IncrementalAlterConfigsResponseInput["responses"]>[number];
-
 /** Kafka's AlterConfigOp.OpType ids. */
 const OpType = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const;
 const opNames = ["SET", "DELETE", "APPEND", "SUBTRACT"];
-
-function result(resource: Resource, problem: TopicProblem | undefined): ResourceResult {
-  return {
-    errorCode: problem?.errorCode ?? ErrorCode.NONE,
-    errorMessage: problem?.message ?? null,
-    resourceType: resource.resourceType,
-    resourceName: resource.resourceName,
-  };
-}
 
 /** The checks Kafka makes on every resource before looking at its type. */
 function checkOperations(resource: Resource): TopicProblem | undefined {
@@ -128,16 +110,8 @@ async function alter(
       if ("problem" in applied) return applied.problem;
       return replaceTopicConfigs(ctx.services, topic, applied.overrides, validateOnly);
     }
-    case ResourceType.BROKER:
-      return brokerChangeProblem(
-        resource.resourceName,
-        resource.configs.map((c) => c.name),
-        metadata.nodeId,
-      );
-    case ResourceType.BROKER_LOGGER:
-      return brokerLoggerProblem;
     default:
-      return unsupportedResourceType(resource.resourceType);
+      return nonTopicAlterProblem(resource, metadata.nodeId);
   }
 }
 
@@ -145,23 +119,11 @@ export const incrementalAlterConfigsHandler = defineHandler({
   api: IncrementalAlterConfigs,
   minVersion: 0,
   maxVersion: 1,
-  handle: async (request, ctx) => {
-    const duplicates = duplicateResources(request.resources);
-    const responses: ResourceResult[] = [];
-    for (const resource of request.resources) {
-      if (duplicates.has(resourceKey(resource)))
-        responses.push(result(resource, invalidRequest("Each resource must appear at most once.")));
-      else responses.push(result(resource, await alter(resource, request.validateOnly, ctx)));
-    }
-    return { throttleTimeMs: 0, responses };
-  },
-  errorResponse: (request, errorCode) => ({
+  handle: async (request, ctx) => ({
     throttleTimeMs: 0,
-    responses: request.resources.map(({ resourceType, resourceName }) => ({
-      errorCode,
-      errorMessage: null,
-      resourceType,
-      resourceName,
-    })),
+    responses: await alterEachResource(request.resources, (resource) =>
+      alter(resource, request.validateOnly, ctx),
+    ),
   }),
+  errorResponse: (request, errorCode) => alterConfigsErrorResponse(request.resources, errorCode),
 });

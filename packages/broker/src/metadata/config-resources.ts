@@ -119,3 +119,78 @@ export async function replaceTopicConfigs(
   services.logger.info({ topic: topic.name, configs: overrides }, "topic configs changed");
   return undefined;
 }
+
+export interface ConfigResourceRef {
+  readonly resourceType: number;
+  readonly resourceName: string;
+  readonly configs: readonly { readonly name: string }[];
+}
+
+export interface ConfigResourceResult {
+  errorCode: number;
+  errorMessage: string | null;
+  resourceType: number;
+  resourceName: string;
+}
+
+function resourceResult(
+  resource: ConfigResourceRef,
+  problem: TopicProblem | undefined,
+): ConfigResourceResult {
+  return {
+    errorCode: problem?.errorCode ?? ErrorCode.NONE,
+    errorMessage: problem?.message ?? null,
+    resourceType: resource.resourceType,
+    resourceName: resource.resourceName,
+  };
+}
+
+/**
+ * The per-resource loop both alter APIs share: resources in request order, a resource named twice
+ * is INVALID_REQUEST for every copy, the others go through `alter`.
+ */
+export async function alterEachResource<R extends ConfigResourceRef>(
+  resources: readonly R[],
+  alter: (resource: R) => Promise<TopicProblem | undefined>,
+): Promise<ConfigResourceResult[]> {
+  const duplicates = duplicateResources(resources);
+  const results: ConfigResourceResult[] = [];
+  for (const resource of resources) {
+    if (duplicates.has(resourceKey(resource)))
+      results.push(resourceResult(resource, invalidRequest("Each resource must appear at most once.")));
+    else results.push(resourceResult(resource, await alter(resource)));
+  }
+  return results;
+}
+
+/** The answer when an alter request fails as a whole. */
+export function alterConfigsErrorResponse(
+  resources: readonly ConfigResourceRef[],
+  errorCode: number,
+): { throttleTimeMs: number; responses: ConfigResourceResult[] } {
+  return {
+    throttleTimeMs: 0,
+    responses: resources.map(({ resourceType, resourceName }) => ({
+      errorCode,
+      errorMessage: null,
+      resourceType,
+      resourceName,
+    })),
+  };
+}
+
+/** What altering a non-topic resource answers: no dynamic broker or logger configs yet. */
+export function nonTopicAlterProblem(resource: ConfigResourceRef, nodeId: number): TopicProblem | undefined {
+  switch (resource.resourceType) {
+    case ResourceType.BROKER:
+      return brokerChangeProblem(
+        resource.resourceName,
+        resource.configs.map((c) => c.name),
+        nodeId,
+      );
+    case ResourceType.BROKER_LOGGER:
+      return brokerLoggerProblem;
+    default:
+      return unsupportedResourceType(resource.resourceType);
+  }
+}

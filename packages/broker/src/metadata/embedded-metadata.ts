@@ -9,8 +9,8 @@
 
 import { type FileHandle, mkdir, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { fsyncDirectory, writeFileAtomic } from "@nagare/storage";
 import { type Logger, silentLogger } from "../logger.ts";
-import { fsyncDirectory, writeFileAtomic } from "./durable-file.ts";
 import { randomTopicId } from "./ids.ts";
 import { ensureMetaProperties } from "./meta-properties.ts";
 import { MetadataError } from "./metadata-error.ts";

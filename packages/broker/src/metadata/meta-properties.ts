@@ -5,8 +5,8 @@
 
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { writeFileAtomic } from "@nagare/storage";
 import { parseProperties } from "../config/broker-config.ts";
-import { writeFileAtomic } from "./durable-file.ts";
 import { randomClusterId } from "./ids.ts";
 import { MetadataError } from "./metadata-error.ts";
 
