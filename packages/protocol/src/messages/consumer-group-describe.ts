@@ -4,6 +4,28 @@
 import { defineApi } from "../schema/declaration.ts";
 import type { RequestInput, RequestValue, ResponseInput, ResponseValue } from "../schema/value-types.ts";
 
+/** Kafka's common struct Assignment, used for the current and the target assignment. */
+const assignmentFields = [
+  {
+    name: "topicPartitions",
+    type: "[]",
+    struct: "TopicPartitions",
+    versions: "0+",
+    about: "The assigned partitions per topic.",
+    fields: [
+      { name: "topicId", type: "uuid", versions: "0+", about: "The topic id." },
+      {
+        name: "topicName",
+        type: "string",
+        versions: "0+",
+        entityType: "topicName",
+        about: "The topic name.",
+      },
+      { name: "partitions", type: "[]int32", versions: "0+", about: "The partition indexes." },
+    ],
+  },
+] as const;
+
 export const ConsumerGroupDescribe = defineApi({
   name: "ConsumerGroupDescribe",
   apiKey: 69,
@@ -100,31 +122,7 @@ export const ConsumerGroupDescribe = defineApi({
                 struct: "Assignment",
                 versions: "0+",
                 about: "The member's current assignment.",
-                fields: [
-                  {
-                    name: "topicPartitions",
-                    type: "[]",
-                    struct: "TopicPartitions",
-                    versions: "0+",
-                    about: "The assigned partitions per topic.",
-                    fields: [
-                      { name: "topicId", type: "uuid", versions: "0+", about: "The topic id." },
-                      {
-                        name: "topicName",
-                        type: "string",
-                        versions: "0+",
-                        entityType: "topicName",
-                        about: "The topic name.",
-                      },
-                      {
-                        name: "partitions",
-                        type: "[]int32",
-                        versions: "0+",
-                        about: "The partition indexes.",
-                      },
-                    ],
-                  },
-                ],
+                fields: assignmentFields,
               },
               {
                 name: "targetAssignment",
@@ -132,31 +130,7 @@ export const ConsumerGroupDescribe = defineApi({
                 struct: "Assignment",
                 versions: "0+",
                 about: "The member's target assignment.",
-                fields: [
-                  {
-                    name: "topicPartitions",
-                    type: "[]",
-                    struct: "TopicPartitions",
-                    versions: "0+",
-                    about: "The assigned partitions per topic.",
-                    fields: [
-                      { name: "topicId", type: "uuid", versions: "0+", about: "The topic id." },
-                      {
-                        name: "topicName",
-                        type: "string",
-                        versions: "0+",
-                        entityType: "topicName",
-                        about: "The topic name.",
-                      },
-                      {
-                        name: "partitions",
-                        type: "[]int32",
-                        versions: "0+",
-                        about: "The partition indexes.",
-                      },
-                    ],
-                  },
-                ],
+                fields: assignmentFields,
               },
               {
                 name: "memberType",

@@ -12,7 +12,7 @@ import {
 } from "@nagare/protocol/records";
 import { LogCleaner } from "../../src/cleaner/log-cleaner.ts";
 import type { PartitionLog } from "../../src/partition-log.ts";
-import { manualClock, openCompacted, tempLogDir } from "./cleaner-test-kit.ts";
+import { compactedFixture, manualClock, openCompacted, tempLogDir } from "./cleaner-test-kit.ts";
 
 /** Every batch of the log, decoded, with its raw header. */
 async function allBatches(log: PartitionLog): Promise<{ batch: RecordBatch; raw: Buffer }[]> {
@@ -46,14 +46,7 @@ const codecs = [
 ];
 
 test("compaction re-encodes partly kept batches with their codec, offsets and producer fields", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock);
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t);
   for (const [i, codec] of codecs.entries()) {
     const producer = {
       compression: codec.compression,
@@ -116,14 +109,7 @@ test("compaction re-encodes partly kept batches with their codec, offsets and pr
 });
 
 test("a kept tombstone's batch gets a delete horizon, and record timestamps do not move", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock, { "delete.retention.ms": "5000" });
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t, { "delete.retention.ms": "5000" });
   await log.append(
     encodeMessages([
       { key: "a", value: "1", timestamp: BigInt(clock.now - 300) },
@@ -149,13 +135,8 @@ test("a kept tombstone's batch gets a delete horizon, and record timestamps do n
 });
 
 test("LogAppendTime batches keep their append time", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock, { "message.timestamp.type": "LogAppendTime" });
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
+  const { clock, log, cleaner } = await compactedFixture(t, {
+    "message.timestamp.type": "LogAppendTime",
   });
   await log.append(
     encodeMessages([

@@ -1,3 +1,4 @@
+import { LogCleaner } from "../../src/cleaner/log-cleaner.ts";
 import { seededRandom } from "../support/seeded-random.ts";
 // Shared helpers for the compaction tests: temp logs, keyed appends recorded in a model, reading a
 // whole log back, and the model's answer to "what must a clean keep".
@@ -140,3 +141,22 @@ export function describeRecords(records: readonly ModelRecord[]): string[] {
 
 /** Deterministic randomness so random tests replay from their seed. */
 export const random = seededRandom;
+
+/**
+ * The usual cleaner test set-up: a compacted log in a temp dir on a manual clock, and a cleaner;
+ * both closed when the test ends.
+ */
+export async function compactedFixture(
+  t: TestContext,
+  overrides: Record<string, string> = {},
+): Promise<{ dir: string; clock: Clock; log: PartitionLog; cleaner: LogCleaner }> {
+  const dir = await tempLogDir(t);
+  const clock = manualClock();
+  const log = await openCompacted(dir, clock, overrides);
+  const cleaner = new LogCleaner({});
+  t.after(async () => {
+    await cleaner.close();
+    await log.close();
+  });
+  return { dir, clock, log, cleaner };
+}

@@ -9,6 +9,7 @@ import { applyRetention } from "../../src/retention.ts";
 import {
   appendEntries,
   compactedConfig,
+  compactedFixture,
   describeRecords,
   expectedAfterClean,
   type ModelRecord,
@@ -47,14 +48,7 @@ function assertStrictlyIncreasing(records: readonly ModelRecord[]): void {
 }
 
 test("compaction keeps the latest record per key at its offset, in order, and never touches the active segment", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock);
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { dir, clock, log, cleaner } = await compactedFixture(t);
   const model: ModelRecord[] = [];
   const next = random(42);
   await appendRandom(log, model, next, 300, () => clock.now - 5000);
@@ -132,14 +126,7 @@ function latestByKey(model: readonly ModelRecord[]): Map<string, bigint> {
 }
 
 test("tombstones survive the first clean and disappear once delete.retention.ms has passed", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock, { "delete.retention.ms": "60000" });
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t, { "delete.retention.ms": "60000" });
   const model: ModelRecord[] = [];
   for (let i = 0; i < 60; i++) {
     const key = `k${i % 6}`;
@@ -180,14 +167,7 @@ test("tombstones survive the first clean and disappear once delete.retention.ms 
 });
 
 test("min.compaction.lag.ms keeps young segments out of the clean", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock, { "min.compaction.lag.ms": "10000" });
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t, { "min.compaction.lag.ms": "10000" });
   const model: ModelRecord[] = [];
   for (let segment = 0; segment < 6; segment++) {
     // Segments 0-2 are 20 s old, 3-5 are 5 s old.
@@ -261,14 +241,7 @@ test("min.cleanable.dirty.ratio gates cleaning; max.compaction.lag.ms forces it"
 });
 
 test("appends and reads complete while the worker is busy cleaning", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock);
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t);
   const model: ModelRecord[] = [];
   await appendRandom(log, model, random(7), 150, () => clock.now);
   const gate = new Int32Array(new SharedArrayBuffer(8));
@@ -295,14 +268,7 @@ test("appends and reads complete while the worker is busy cleaning", async (t) =
 });
 
 test("a segment deleted by retention during a clean aborts it and discards the cleaned files", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock);
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { dir, clock, log, cleaner } = await compactedFixture(t);
   const model: ModelRecord[] = [];
   await appendRandom(log, model, random(3), 150, () => clock.now - 100_000);
   await appendEntries(log, model, [{ key: "young", value: "y" }], clock.now);

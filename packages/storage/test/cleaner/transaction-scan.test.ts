@@ -7,9 +7,8 @@ import {
   encodeMessages,
   readEndTxnMarker,
 } from "@nagare/protocol/records";
-import { LogCleaner } from "../../src/cleaner/log-cleaner.ts";
 import type { PartitionLog } from "../../src/partition-log.ts";
-import { manualClock, openCompacted, tempLogDir } from "./cleaner-test-kit.ts";
+import { compactedFixture } from "./cleaner-test-kit.ts";
 
 interface Seen {
   readonly offset: bigint;
@@ -40,14 +39,7 @@ async function contents(log: PartitionLog): Promise<Seen[]> {
 }
 
 test("aborted records never hide committed ones and are removed; markers stay; undecided transactions stop the clean", async (t) => {
-  const dir = await tempLogDir(t);
-  const clock = manualClock();
-  const log = await openCompacted(dir, clock);
-  const cleaner = new LogCleaner({});
-  t.after(async () => {
-    await cleaner.close();
-    await log.close();
-  });
+  const { clock, log, cleaner } = await compactedFixture(t);
   const ts = BigInt(clock.now);
   const txn = (producerId: bigint, entries: [string, string][]) =>
     log.append(
