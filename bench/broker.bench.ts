@@ -25,7 +25,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { connect, createServer, type Socket } from "node:net";
+import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -36,11 +36,12 @@ import {
   Produce,
 } from "../packages/protocol/src/index.ts";
 import { batchMessages, decodeBatches, encodeMessages } from "../packages/protocol/src/records/index.ts";
+import { type BrokerProcess, startBrokerProcess } from "../packages/testkit/src/index.ts";
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 const node = process.execPath;
-const repo = new URL("..", import.meta.url).pathname;
+const _repo = new URL("..", import.meta.url).pathname;
 
 interface Sample {
   readonly bytes: number;
@@ -50,69 +51,15 @@ interface Sample {
 
 const mibPerSec = (s: Sample) => s.bytes / MiB / s.seconds;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface ChildBroker {
-  readonly bootstrap: string;
-  readonly pid: number;
-  stop(): Promise<void>;
-}
-
-async function startChildBroker(
-  dataDir: string,
-  overrides: Record<string, string> = {},
-): Promise<ChildBroker> {
-  const port = await freePort();
-  // NAGARE_BENCH_CPU_PROF=<dir> writes the broker's CPU profile there (node --cpu-prof) on stop.
+/** The broker under test, in a child process; NAGARE_BENCH_CPU_PROF=<dir> writes its CPU profile there. */
+function startChildBroker(dataDir: string, config: Record<string, string> = {}): Promise<BrokerProcess> {
   const profile = process.env.NAGARE_BENCH_CPU_PROF;
-  const args = [
-    ...(profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : []),
-    join(repo, "packages/cli/src/main.ts"),
-    "broker",
-  ];
-  const all = {
-    listeners: `PLAINTEXT://127.0.0.1:${port}`,
-    "log.dirs": dataDir,
-    "nagare.http.listener": "none",
-    ...overrides,
-  };
-  for (const [k, v] of Object.entries(all)) args.push("--override", `${k}=${v}`);
-  const child = spawn(node, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start in 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("nagare broker started")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`broker exited (${code}) before starting:\n${output}`));
-    });
+  return startBrokerProcess({
+    dataDir,
+    config,
+    nodeArgs: profile ? ["--cpu-prof", "--cpu-prof-dir", profile] : [],
+    startTimeoutMs: 20_000,
   });
-  await started;
-  child.stdout?.removeAllListeners("data").resume();
-  child.stderr?.removeAllListeners("data").resume();
-  return {
-    bootstrap: `127.0.0.1:${port}`,
-    pid: child.pid ?? 0,
-    stop: () => stopChild(child, 30_000),
-  };
 }
 
 async function stopChild(child: ChildProcess, ms: number): Promise<void> {
@@ -510,7 +457,7 @@ function freeBytes(dir: string): number {
 
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "nagare-bench-broker-"));
-  const brokers: ChildBroker[] = [];
+  const brokers: BrokerProcess[] = [];
   try {
     console.log(`Node ${process.version}, ${process.arch}; temp dir ${work}; broker as a child process`);
     const rows: { name: string; sample: Sample; note?: string }[] = [];

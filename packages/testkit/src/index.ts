@@ -73,3 +73,11 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Sta
     },
   };
 }
+
+export {
+  type BrokerProcess,
+  type BrokerProcessOptions,
+  freePort,
+  type ProcessExit,
+  startBrokerProcess,
+} from "./broker-process.ts";

@@ -13,13 +13,16 @@ import { randomMessage, seededRandom } from "../support/random-values.ts";
 const random = seededRandom(20261122);
 const mutationsPerFrame = 12;
 
-function onlyCodecErrors(run: () => unknown, what: string): void {
+/** Runs a decode; returns whether it was rejected (with a CodecError — anything else fails the test). */
+function onlyCodecErrors(run: () => unknown, what: string): boolean {
   try {
     run();
+    return false;
   } catch (error) {
     if (!(error instanceof CodecError)) {
       assert.fail(`${what}: threw ${String(error)} instead of a CodecError`);
     }
+    return true;
   }
 }
 
@@ -37,6 +40,7 @@ function mutate(frame: Buffer): Buffer {
 
 test("mutated requests and responses of every API only raise CodecError", () => {
   let decodedAnyway = 0;
+  let rejected = 0;
   for (const api of allApis) {
     const codec = apiCodec(api);
     for (let version = codec.minVersion; version <= codec.maxVersion; version++) {
@@ -52,16 +56,17 @@ test("mutated requests and responses of every API only raise CodecError", () => 
       ).subarray(4);
       for (let i = 0; i < mutationsPerFrame; i++) {
         const badRequest = mutate(request);
-        onlyCodecErrors(() => {
-          decodeRequest(badRequest, apiByKey);
-          decodedAnyway++;
-        }, `${api.name} v${version} request`);
+        if (onlyCodecErrors(() => decodeRequest(badRequest, apiByKey), `${api.name} v${version} request`))
+          rejected++;
+        else decodedAnyway++;
         const badResponse = mutate(response);
         onlyCodecErrors(() => decodeResponse(api, version, badResponse), `${api.name} v${version} response`);
       }
     }
   }
-  assert.ok(decodedAnyway >= 0);
+  // The mutations must exercise both paths: frames the codec rejects and frames it still parses.
+  assert.ok(rejected > 100, `only ${rejected} mutated requests were rejected`);
+  assert.ok(decodedAnyway > 100, `only ${decodedAnyway} mutated requests still decoded`);
 });
 
 test("random garbage frames only raise CodecError", () => {

@@ -7,8 +7,8 @@ import { test } from "node:test";
 import { startBroker } from "@nagare/testkit";
 import { CompressionTypes, Kafka, logLevel } from "kafkajs";
 import { debianPython, requireTool, run } from "./support/clients.ts";
+import { consumeWithKcat, kcat } from "./support/messages.ts";
 
-const kcat = "/usr/bin/kcat";
 const count = 2000;
 
 interface Consumed {
@@ -19,28 +19,15 @@ interface Consumed {
   headers: Record<string, string>;
 }
 
-/** Reads every message of `topic` with kcat (assign mode) as JSON lines. */
-async function consumeWithKcat(bootstrap: string, topic: string): Promise<Consumed[]> {
-  const result = await run(kcat, ["-b", bootstrap, "-C", "-t", topic, "-o", "beginning", "-e", "-q", "-J"], {
-    timeoutMs: 60_000,
-  });
-  assert.equal(result.code, 0, result.stderr);
-  return result.stdout
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line) => {
-      const m = JSON.parse(line) as {
-        partition: number;
-        offset: number;
-        key: string | null;
-        payload: string | null;
-        headers?: string[];
-      };
-      const headers: Record<string, string> = {};
-      for (let i = 0; i + 1 < (m.headers?.length ?? 0); i += 2)
-        headers[m.headers?.[i] as string] = m.headers?.[i + 1] as string;
-      return { partition: m.partition, offset: m.offset, key: m.key ?? "", value: m.payload ?? "", headers };
-    });
+/** Every message of `topic` read by kcat, flattened for the checks below. */
+async function consumeAll(bootstrap: string, topic: string): Promise<Consumed[]> {
+  return (await consumeWithKcat(bootstrap, topic)).map((m) => ({
+    partition: m.partition,
+    offset: m.offset,
+    key: m.key ?? "",
+    value: m.value ?? "",
+    headers: Object.fromEntries(m.headers.map(([key, value]) => [key, value ?? ""])),
+  }));
 }
 
 function checkOrderAndOffsets(messages: Consumed[], expectedCount: number, prefix: string): void {
@@ -92,7 +79,7 @@ test("kafkajs produces with none and gzip; kcat reads every message back exactly
         }),
       });
     }
-    checkOrderAndOffsets(await consumeWithKcat(broker.bootstrap, topic), count, "kjs");
+    checkOrderAndOffsets(await consumeAll(broker.bootstrap, topic), count, "kjs");
   }
 });
 
@@ -126,7 +113,7 @@ test("kcat produces with every codec; kcat and kafka-python read it back; keys l
       { input, timeoutMs: 60_000 },
     );
     assert.equal(produced.code, 0, produced.stderr);
-    const messages = await consumeWithKcat(broker.bootstrap, topic);
+    const messages = await consumeAll(broker.bootstrap, topic);
     assert.equal(messages.length, count, `${codec}: every message`);
     for (const m of messages) {
       assert.equal(m.key, `key-${Number(m.value.split("-")[1]) % 97}`);

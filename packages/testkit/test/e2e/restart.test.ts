@@ -5,76 +5,18 @@
 // with the default flush policy the data is in the page cache.)
 
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { fileURLToPath } from "node:url";
+import { freePort, startBrokerProcess } from "@nagare/testkit";
 import { Kafka, logLevel } from "kafkajs";
 import { requireTool } from "./support/clients.ts";
 import { consumeWithKcat, kcat } from "./support/messages.ts";
 
-const cliMain = fileURLToPath(new URL("../../../cli/src/main.ts", import.meta.url));
 const topic = "durable";
 const partitions = 3;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
-interface BrokerProcess {
-  readonly child: ChildProcess;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  output(): string;
-}
-
-/** Starts `nagare broker` and resolves once it logs that it started (or fails with its output). */
-async function startCli(port: number, dataDir: string): Promise<BrokerProcess> {
-  const child = spawn(
-    process.execPath,
-    [
-      cliMain,
-      "broker",
-      "--override",
-      `listeners=PLAINTEXT://127.0.0.1:${port}`,
-      "--override",
-      `log.dirs=${dataDir}`,
-      "--override",
-      "nagare.http.listener=none",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let output = "";
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once("exit", (code, signal) => resolve({ code, signal })),
-  );
-  const started = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`broker did not start in 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("nagare broker started")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    void exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`broker exited (${code ?? signal}) before starting:\n${output}`));
-    });
-  });
-  await started;
-  return { child, exited, output: () => output };
-}
 
 /** The start-up summary the broker logs (pino JSON lines). */
 function startupSummary(output: string): { recoveredPartitions?: number } {
@@ -83,19 +25,6 @@ function startupSummary(output: string): { recoveredPartitions?: number } {
     return JSON.parse(line) as { recoveredPartitions?: number };
   }
   throw new Error(`no start-up summary in:\n${output}`);
-}
-
-async function stopWith(broker: BrokerProcess, signal: NodeJS.Signals) {
-  broker.child.kill(signal);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`broker still running 20 s after ${signal}`)), 20_000);
-  });
-  try {
-    return await Promise.race([broker.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Produces `count` keyed messages with acks=all; returns the acknowledged messages per partition. */
@@ -149,7 +78,7 @@ async function restartCase(t: { after(fn: () => unknown): void }, signal: "SIGTE
   const bootstrap = `127.0.0.1:${port}`;
   const marker = join(dataDir, ".kafka_cleanshutdown");
 
-  const first = await startCli(port, dataDir);
+  const first = await startBrokerProcess({ port, dataDir });
   t.after(() => first.child.kill("SIGKILL"));
   await createTopic(bootstrap);
   await produce(bootstrap, 0, 600);
@@ -157,7 +86,7 @@ async function restartCase(t: { after(fn: () => unknown): void }, signal: "SIGTE
   assert.equal(before.values.size, 600);
   assert.equal(existsSync(marker), false, "no clean-shutdown marker while running");
 
-  const exit = await stopWith(first, signal);
+  const exit = await first.stop(signal);
   if (signal === "SIGTERM") {
     assert.deepEqual(exit, { code: 0, signal: null }, first.output());
     assert.ok(existsSync(marker), "clean-shutdown marker written on SIGTERM");
@@ -166,7 +95,7 @@ async function restartCase(t: { after(fn: () => unknown): void }, signal: "SIGTE
     assert.equal(existsSync(marker), false, "no clean-shutdown marker after a kill");
   }
 
-  const second = await startCli(port, dataDir);
+  const second = await startBrokerProcess({ port, dataDir });
   t.after(() => second.child.kill("SIGKILL"));
   const summary = startupSummary(second.output());
   // A graceful stop leaves nothing to recover; after a kill every partition log is recovered.
@@ -183,7 +112,7 @@ async function restartCase(t: { after(fn: () => unknown): void }, signal: "SIGTE
     assert.equal(baseOffset, before.ends[partition], `partition ${partition} continues at its end offset`);
   const final = await readAll(bootstrap);
   assert.equal(final.values.size, 900);
-  assert.deepEqual((await stopWith(second, "SIGTERM")).code, 0);
+  assert.deepEqual((await second.stop("SIGTERM")).code, 0);
 }
 
 test("SIGTERM: graceful stop (exit 0, clean-shutdown marker); after restart everything is readable and offsets continue", async (t) => {
