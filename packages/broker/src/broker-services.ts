@@ -3,6 +3,7 @@
 
 import type { LogManager } from "@nagare/storage";
 import type { BrokerConfig } from "./config/broker-config.ts";
+import type { GroupCoordinator } from "./coordinator/group/group-coordinator.ts";
 import type { HandlerRegistry } from "./dispatch/registry.ts";
 import type { Logger } from "./logger.ts";
 import type { MetadataImage } from "./metadata/metadata-image.ts";
@@ -19,4 +20,6 @@ export interface BrokerServices {
   readonly metadata: MetadataImage;
   /** Partitions hosted here: their logs, high watermarks, delayed fetches. */
   readonly replicas: ReplicaManager;
+  /** Consumer groups and committed offsets (state in __consumer_offsets). */
+  readonly groups: GroupCoordinator;
 }

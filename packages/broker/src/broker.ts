@@ -8,6 +8,7 @@ import { LogManager, parseLogConfig } from "@nagare/storage";
 import type { BrokerServices } from "./broker-services.ts";
 import { type BrokerConfig, topicConfigDefaults } from "./config/broker-config.ts";
 import type { ListenerSpec } from "./config/listeners.ts";
+import { GroupCoordinator } from "./coordinator/group/group-coordinator.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { HandlerRegistry } from "./dispatch/registry.ts";
@@ -106,6 +107,7 @@ export class Broker {
       });
       const replicas = createReplicaManager({ logs, config, clock, logger });
       for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
+      const groups = await GroupCoordinator.open({ metadata, logs, replicas, logger, config, clock }, config);
       const boundSpecs = bound.map(({ spec, port }) => ({ ...spec, port }));
       // An advertised listener on port 0 means "the port the same-named listener got".
       const advertisedListeners = config.advertisedListeners.map((spec) =>
@@ -120,6 +122,7 @@ export class Broker {
         logs,
         metadata,
         replicas,
+        groups,
       };
       dispatcher = new Dispatcher(services, operations?.metrics);
       operations?.attach(services);
@@ -151,6 +154,8 @@ export class Broker {
     this.stopping ??= (async () => {
       const { logger } = this.services;
       await this.operations?.close();
+      // Parked JoinGroup/SyncGroup requests are answered first, so connections can drain.
+      await this.services.groups.stop();
       await this.net.close(shutdownGraceMs);
       await this.services.replicas.close();
       await this.services.logs.close();

@@ -13,7 +13,10 @@ import { Broker, createLogger, type Logger, resolveBrokerConfig, silentLogger } 
 export interface StartBrokerOptions {
   /** Data directory to use (kept on stop). A temporary one is created and removed when omitted. */
   readonly dataDir?: string;
-  /** Broker configs by Kafka name, applied over the test defaults. */
+  /**
+   * Broker configs by Kafka name, applied over the test defaults (a free 127.0.0.1 port, the data
+   * dir, no HTTP server, group.initial.rebalance.delay.ms=0).
+   */
   readonly config?: Readonly<Record<string, string>>;
   /**
    * Start the operations HTTP server (/metrics, /health, /ready) on a free 127.0.0.1 port. Off by
@@ -46,6 +49,8 @@ export async function startBroker(options: StartBrokerOptions = {}): Promise<Sta
       listeners: "PLAINTEXT://127.0.0.1:0",
       "log.dirs": dataDir,
       "nagare.http.listener": options.http ? "http://127.0.0.1:0" : "none",
+      // As Kafka's own test harnesses: a group's first rebalance need not wait for more members.
+      "group.initial.rebalance.delay.ms": "0",
       ...options.config,
     },
   });

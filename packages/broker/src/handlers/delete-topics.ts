@@ -10,6 +10,9 @@
 // - Deletion removes the topic from metadata (durably), then closes and deletes its partition logs
 //   from disk. The answer carries the name and (v6) the id of each deleted topic.
 // - errorMessage is sent from v5 (the codec leaves it out before).
+// - The groups' committed offsets of a deleted topic are removed too (as Kafka's coordinator does).
+// - Deviation: internal topics (__consumer_offsets) cannot be deleted (INVALID_REQUEST) — Kafka
+//   allows it, and every group's state would be lost with it.
 //
 // Not implemented: controller mutation quotas (THROTTLING_QUOTA_EXCEEDED), waiting for timeoutMs
 // (deletion completes before we answer).
@@ -48,6 +51,7 @@ async function deleteTopic(topic: TopicMetadata, ctx: RequestContext): Promise<n
     throw error;
   }
   await services.replicas.removeTopic(topic.name);
+  await services.groups.offsets.removeTopic(topic.name);
   services.logger.info({ topic: topic.name, topicId: topic.topicId }, "topic deleted");
   return ErrorCode.NONE;
 }
@@ -106,6 +110,11 @@ export const deleteTopicsHandler = defineHandler({
       if (!topic) {
         const errorCode = byId ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION;
         responses.push(result(name, topicId, errorCode));
+        continue;
+      }
+      if (topic.internal) {
+        const message = `Internal topic ${topic.name} holds the consumer groups' state and cannot be deleted.`;
+        responses.push(result(topic.name, topic.topicId, ErrorCode.INVALID_REQUEST, message));
         continue;
       }
       responses.push(result(topic.name, topic.topicId, await deleteTopic(topic, ctx)));

@@ -5,6 +5,7 @@ import { adminHandlers } from "./admin-handlers.ts";
 import { apiVersionsHandler } from "./api-versions.ts";
 import { configHandlers } from "./config-handlers.ts";
 import { dataHandlers } from "./data-handlers.ts";
+import { groupHandlers } from "./group-handlers.ts";
 import { topicHandlers } from "./topic-handlers.ts";
 
 export const allHandlers: readonly Handler[] = [
@@ -13,4 +14,5 @@ export const allHandlers: readonly Handler[] = [
   ...dataHandlers,
   ...configHandlers,
   ...adminHandlers,
+  ...groupHandlers,
 ];

@@ -117,7 +117,7 @@ export function validateTopicConfigs(
  * TOPIC_ALREADY_EXISTS reach the caller.
  */
 export async function createTopicWithLogs(
-  services: BrokerServices,
+  services: Pick<BrokerServices, "metadata" | "logs" | "replicas" | "logger">,
   name: string,
   partitions: number,
   configs: Readonly<Record<string, string>>,

@@ -6,7 +6,9 @@
 //   nagare_request_duration_seconds{api} (decode → response value; Fetch includes its long poll);
 // - per topic: nagare_topic_bytes_in_total / nagare_topic_bytes_out_total (see topic-bytes.ts);
 // - read from the broker's state on each scrape: per-partition log size, log start/end offset and
-//   high watermark, partitions, offline partitions and log dirs, open connections, resident memory.
+//   high watermark, partitions, offline partitions and log dirs, open connections, resident memory;
+//   per consumer group: nagare_group_lag{group,topic,partition} (high watermark − committed offset,
+//   for committed partitions), nagare_group_members{group}, nagare_group_state{group,state} (1).
 // Offsets are exported as float64 (exact below 2^53).
 
 import { errorName } from "@nagare/protocol";
@@ -26,9 +28,18 @@ export interface PartitionState {
   readonly highWatermark: bigint | undefined;
 }
 
+/** One consumer group as a scrape sees it. */
+export interface GroupMetricsState {
+  readonly group: string;
+  readonly state: string;
+  readonly members: number;
+  readonly lag: Iterable<{ readonly topic: string; readonly partition: number; readonly lag: bigint }>;
+}
+
 /** What the gauges are read from, on each scrape. */
 export interface BrokerStateSource {
   partitions(): Iterable<PartitionState>;
+  groups(): Iterable<GroupMetricsState>;
   offlinePartitionCount(): number;
   offlineLogDirCount(): number;
   connectionCount(): number;
@@ -55,6 +66,9 @@ export class BrokerMetrics implements RequestObserver {
   private readonly offlineLogDirs: Gauge;
   private readonly connections: Gauge;
   private readonly residentMemory: Gauge;
+  private readonly groupLag: Gauge<"group" | "topic" | "partition">;
+  private readonly groupMembers: Gauge<"group">;
+  private readonly groupState: Gauge<"group" | "state">;
 
   constructor() {
     const registers = [this.registry];
@@ -112,6 +126,24 @@ export class BrokerMetrics implements RequestObserver {
       help: "Resident set size of the broker process",
       registers,
     });
+    this.groupLag = new Gauge({
+      name: "nagare_group_lag",
+      help: "Consumer group lag: high watermark minus committed offset",
+      labelNames: ["group", "topic", "partition"] as const,
+      registers,
+    });
+    this.groupMembers = new Gauge({
+      name: "nagare_group_members",
+      help: "Members of a consumer group",
+      labelNames: ["group"] as const,
+      registers,
+    });
+    this.groupState = new Gauge({
+      name: "nagare_group_state",
+      help: "A consumer group's state (1 for the current one)",
+      labelNames: ["group", "state"] as const,
+      registers,
+    });
   }
 
   /** Where the gauges are read from; until set, they are absent from the scrape. */
@@ -161,5 +193,12 @@ export class BrokerMetrics implements RequestObserver {
     this.offlinePartitions.set(source.offlinePartitionCount());
     this.offlineLogDirs.set(source.offlineLogDirCount());
     this.connections.set(source.connectionCount());
+    for (const gauge of [this.groupLag, this.groupMembers, this.groupState]) gauge.reset();
+    for (const g of source.groups()) {
+      this.groupMembers.set({ group: g.group }, g.members);
+      this.groupState.set({ group: g.group, state: g.state }, 1);
+      for (const l of g.lag)
+        this.groupLag.set({ group: g.group, topic: l.topic, partition: String(l.partition) }, Number(l.lag));
+    }
   }
 }

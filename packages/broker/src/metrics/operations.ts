@@ -5,7 +5,7 @@
 import type { BrokerServices } from "../broker-services.ts";
 import { parseHttpListener } from "../config/http-listener.ts";
 import type { Logger } from "../logger.ts";
-import { BrokerMetrics, type PartitionState } from "./broker-metrics.ts";
+import { BrokerMetrics, type GroupMetricsState, type PartitionState } from "./broker-metrics.ts";
 import { OpsServer, type Readiness } from "./ops-server.ts";
 
 export interface OperationsOptions {
@@ -52,6 +52,7 @@ export class Operations {
     this.services = services;
     this.metrics.setSource({
       partitions: () => partitionStates(services),
+      groups: () => groupStates(services),
       offlinePartitionCount: () => services.logs.offlinePartitions().length,
       offlineLogDirCount: () => services.logs.offlineDirs.length,
       connectionCount: this.connectionCount,
@@ -69,6 +70,19 @@ export class Operations {
 
   close(): Promise<void> {
     return this.server.close();
+  }
+}
+
+function* groupStates(services: BrokerServices): Generator<GroupMetricsState> {
+  for (const group of services.groups.groups) {
+    const lag: { topic: string; partition: number; lag: bigint }[] = [];
+    for (const [topic, partitions] of group.offsets)
+      for (const [partition, committed] of partitions) {
+        const hw = services.replicas.partition(topic, partition)?.highWatermark;
+        if (hw !== undefined)
+          lag.push({ topic, partition, lag: hw > committed.offset ? hw - committed.offset : 0n });
+      }
+    yield { group: group.groupId, state: group.state, members: group.members.size, lag };
   }
 }
 

@@ -20,6 +20,7 @@ import {
 import { defaultLogConfig, LogManager } from "@nagare/storage";
 import type { BrokerServices } from "../../src/broker-services.ts";
 import { resolveBrokerConfig } from "../../src/config/broker-config.ts";
+import { GroupCoordinator } from "../../src/coordinator/group/group-coordinator.ts";
 import type { Handler, RequestContext } from "../../src/dispatch/handler.ts";
 import { HandlerRegistry } from "../../src/dispatch/registry.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -70,11 +71,16 @@ export interface DataPath {
 
 export async function dataPath(
   t: TestContext,
-  options: { clock?: () => number; replicas?: (inner: ReplicaManager) => ReplicaManager } = {},
+  options: {
+    clock?: () => number;
+    replicas?: (inner: ReplicaManager) => ReplicaManager;
+    /** Broker config overrides (Kafka names). */
+    config?: Record<string, string>;
+  } = {},
 ): Promise<DataPath> {
   const dir = await mkdtemp(join(tmpdir(), "nagare-data-path-"));
   const clock = options.clock ?? Date.now;
-  const config = resolveBrokerConfig({ overrides: { "log.dirs": dir } });
+  const config = resolveBrokerConfig({ overrides: { "log.dirs": dir, ...options.config } });
   const quiet = { info() {}, warn() {}, error() {} };
   const logs = await LogManager.open({
     logDirs: [dir],
@@ -86,7 +92,12 @@ export async function dataPath(
   const inner = createReplicaManager({ logs, config, clock, logger: silentLogger });
   const replicas = options.replicas ? options.replicas(inner) : inner;
   const metadata = new TestMetadata();
+  const groups = await GroupCoordinator.open(
+    { metadata, logs, replicas, logger: silentLogger, config, clock },
+    config,
+  );
   t.after(async () => {
+    await groups.stop();
     await inner.close();
     await logs.close();
     await rm(dir, { recursive: true, force: true });
@@ -100,6 +111,7 @@ export async function dataPath(
     logs,
     metadata,
     replicas,
+    groups,
   };
   return {
     services,

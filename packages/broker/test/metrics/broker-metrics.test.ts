@@ -98,8 +98,13 @@ test("gauges are read from the source on each scrape; removed partitions disappe
     },
   ];
   let connections = 2;
+  let groups = [
+    { group: "g1", state: "Stable", members: 2, lag: [{ topic: "a", partition: 0, lag: 4n }] },
+    { group: "g2", state: "Empty", members: 0, lag: [] },
+  ];
   metrics.setSource({
     partitions: () => partitions,
+    groups: () => groups,
     offlinePartitionCount: () => 1,
     offlineLogDirCount: () => 0,
     connectionCount: () => connections,
@@ -116,13 +121,18 @@ test("gauges are read from the source on each scrape; removed partitions disappe
   assert.equal(sample(text, "nagare_offline_partitions"), 1);
   assert.equal(sample(text, "nagare_offline_log_dirs"), 0);
   assert.equal(sample(text, "nagare_connections"), 2);
+  assert.equal(sample(text, "nagare_group_lag", { group: "g1", topic: "a", partition: "0" }), 4);
+  assert.equal(sample(text, "nagare_group_members", { group: "g1" }), 2);
+  assert.equal(sample(text, "nagare_group_state", { group: "g2", state: "Empty" }), 1);
 
   partitions = partitions.slice(1);
   connections = 0;
+  groups = [];
   text = await metrics.scrape();
   assert.equal(sample(text, "nagare_log_size_bytes", a0), undefined);
   assert.equal(sample(text, "nagare_partitions"), 1);
   assert.equal(sample(text, "nagare_connections"), 0);
+  assert.equal(sample(text, "nagare_group_members", { group: "g1" }), undefined, "deleted groups disappear");
 });
 
 test("two brokers' metrics keep apart", async () => {

@@ -17,6 +17,7 @@ import {
 import { LogManager } from "@nagare/storage";
 import type { BrokerServices } from "../../src/broker-services.ts";
 import { resolveBrokerConfig } from "../../src/config/broker-config.ts";
+import { GroupCoordinator } from "../../src/coordinator/group/group-coordinator.ts";
 import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
 import { HandlerRegistry } from "../../src/dispatch/registry.ts";
 import { configHandlers } from "../../src/handlers/config-handlers.ts";
@@ -66,6 +67,10 @@ export async function topicBroker(
   });
   const replicas = createReplicaManager({ logs, config, clock, logger: silentLogger });
   for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
+  const groups = await GroupCoordinator.open(
+    { metadata, logs, replicas, logger: silentLogger, config, clock },
+    config,
+  );
   const services: BrokerServices = {
     config,
     clusterId,
@@ -75,11 +80,13 @@ export async function topicBroker(
     logs,
     metadata,
     replicas,
+    groups,
   };
   const dispatcher = new Dispatcher(services);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      await groups.stop();
       await replicas.close();
       await logs.close();
       await metadata.close();

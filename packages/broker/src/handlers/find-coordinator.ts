@@ -1,0 +1,73 @@
+// FindCoordinator (key 10), v0–6: where a group's coordinator is — on one node, always here.
+//
+// Behaviour (Kafka's KafkaApis.getCoordinator):
+// - key type 0 (group): creates __consumer_offsets on first use (offsets.topic.num.partitions,
+//   compacted), then answers this broker's advertised address for the listener the request came
+//   in on. A failed creation answers COORDINATOR_NOT_AVAILABLE (clients retry).
+// - v0–3 carry one key; v4+ a batch (coordinatorKeys), each answered separately.
+// - key type 1 (transaction) answers INVALID_REQUEST until the transaction coordinator exists
+//   (InitProducerId is not advertised, so transactional clients stop before asking), and so does
+//   key type 2 (share groups, KIP-932) and any other type.
+
+import { ErrorCode, FindCoordinator, type FindCoordinatorResponseInput } from "@nagare/protocol";
+import { defineHandler, type RequestContext } from "../dispatch/handler.ts";
+import { advertisedBroker } from "./metadata.ts";
+
+interface Answer {
+  readonly errorCode: number;
+  readonly errorMessage: string | null;
+  readonly nodeId: number;
+  readonly host: string;
+  readonly port: number;
+}
+
+const groupKeyType = 0;
+const transactionKeyType = 1;
+
+function refused(errorCode: number, errorMessage: string | null): Answer {
+  return { errorCode, errorMessage, nodeId: -1, host: "", port: -1 };
+}
+
+async function coordinatorFor(keyType: number, ctx: RequestContext): Promise<Answer> {
+  if (keyType === transactionKeyType)
+    return refused(ErrorCode.INVALID_REQUEST, "transactions are not supported by this broker yet");
+  if (keyType !== groupKeyType) return refused(ErrorCode.INVALID_REQUEST, `unsupported key type ${keyType}`);
+  try {
+    await ctx.services.groups.topic.ensureCreated();
+  } catch (error) {
+    ctx.services.logger.warn({ error: String(error) }, "creating __consumer_offsets failed");
+    return refused(ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
+  }
+  const broker = advertisedBroker(ctx.services, ctx.connection.listenerName);
+  return {
+    errorCode: ErrorCode.NONE,
+    errorMessage: null,
+    nodeId: ctx.services.metadata.nodeId,
+    host: broker.host ?? "",
+    port: broker.port ?? -1,
+  };
+}
+
+function single(answer: Answer): FindCoordinatorResponseInput {
+  return { throttleTimeMs: 0, ...answer, coordinators: [] };
+}
+
+export const findCoordinatorHandler = defineHandler({
+  api: FindCoordinator,
+  minVersion: 0,
+  maxVersion: 6,
+  async handle(request, ctx) {
+    if (ctx.apiVersion < 4) return single(await coordinatorFor(request.keyType, ctx));
+    const coordinators = [];
+    for (const key of request.coordinatorKeys)
+      coordinators.push({ key, ...(await coordinatorFor(request.keyType, ctx)) });
+    return { throttleTimeMs: 0, coordinators };
+  },
+  errorResponse: (request, errorCode, ctx) =>
+    ctx.apiVersion < 4
+      ? single(refused(errorCode, null))
+      : {
+          throttleTimeMs: 0,
+          coordinators: request.coordinatorKeys.map((key) => ({ key, ...refused(errorCode, null) })),
+        },
+});
