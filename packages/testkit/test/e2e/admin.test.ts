@@ -4,66 +4,22 @@
 // DescribeLogDirs v4, OffsetForLeaderEpoch v4) as raw requests built by our codec.
 
 import assert from "node:assert/strict";
-import { connect } from "node:net";
 import { test } from "node:test";
 import {
-  type ApiDecl,
   ApiVersions,
   DeleteRecords,
   DescribeCluster,
   DescribeLogDirs,
   DescribeTopicPartitions,
-  decodeResponse,
   ErrorCode,
-  encodeRequest,
-  FrameSplitter,
   OffsetForLeaderEpoch,
-  type RequestInput,
-  type ResponseValue,
 } from "@nagare/protocol";
 import { startBroker } from "@nagare/testkit";
 import { Kafka, logLevel } from "kafkajs";
 import { requireTool, run } from "./support/clients.ts";
+import { request } from "./support/raw-request.ts";
 
 const kcat = "/usr/bin/kcat";
-
-/** Sends one request on a fresh connection and decodes the answer (bounded by a timeout). */
-async function request<A extends ApiDecl>(
-  port: number,
-  api: A,
-  version: number,
-  body: RequestInput<A>,
-): Promise<ResponseValue<A>> {
-  const socket = connect(port, "127.0.0.1");
-  try {
-    const frame = await new Promise<Buffer>((resolve, reject) => {
-      const splitter = new FrameSplitter({ maxFrameBytes: 1 << 26 });
-      const timer = setTimeout(
-        () => reject(new Error(`${api.name} v${version}: no response in time`)),
-        10_000,
-      );
-      socket.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      socket.on("data", (chunk: Buffer) => {
-        const [first] = splitter.push(chunk);
-        if (!first) return;
-        clearTimeout(timer);
-        resolve(first);
-      });
-      for (const chunk of encodeRequest(
-        api,
-        { apiVersion: version, correlationId: 7, clientId: "admin-e2e" },
-        body,
-      ))
-        socket.write(chunk);
-    });
-    return decodeResponse(api, version, frame).body;
-  } finally {
-    socket.destroy();
-  }
-}
 
 test("kafkajs: describeCluster, deleteTopicRecords moves the low watermark; kcat starts there", async (t) => {
   requireTool(kcat, "kcat");

@@ -6,25 +6,9 @@ import { test } from "node:test";
 import { startBroker } from "@nagare/testkit";
 import { Kafka, logLevel } from "kafkajs";
 import { requireTool, run } from "./support/clients.ts";
+import { samples, sum } from "./support/prometheus.ts";
 
 const kcat = "/usr/bin/kcat";
-
-/** Every sample of `name` in Prometheus text whose labels include `labels`. */
-function samples(text: string, name: string, labels: Record<string, string> = {}): number[] {
-  const wanted = Object.entries(labels).map(([k, v]) => `${k}="${v}"`);
-  const out: number[] = [];
-  for (const line of text.split("\n")) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const have = (match[2] ?? "").split(",");
-    if (wanted.every((l) => have.includes(l))) out.push(Number(match[3]));
-  }
-  return out;
-}
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
-}
 
 test("/metrics counts kafkajs produces and kcat fetches; /health and /ready answer", async (t) => {
   requireTool(kcat, "kcat");
