@@ -4,6 +4,7 @@
 import type { LogManager } from "@nagare/storage";
 import type { BrokerConfig } from "./config/broker-config.ts";
 import type { GroupCoordinator } from "./coordinator/group/group-coordinator.ts";
+import type { TransactionCoordinator } from "./coordinator/txn/txn-coordinator.ts";
 import type { HandlerRegistry } from "./dispatch/registry.ts";
 import type { Logger } from "./logger.ts";
 import type { MetadataImage } from "./metadata/metadata-image.ts";
@@ -22,4 +23,6 @@ export interface BrokerServices {
   readonly replicas: ReplicaManager;
   /** Consumer groups and committed offsets (state in __consumer_offsets). */
   readonly groups: GroupCoordinator;
+  /** Producer ids, transactions and their markers (state in __transaction_state). */
+  readonly transactions: TransactionCoordinator;
 }

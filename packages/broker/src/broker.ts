@@ -9,6 +9,7 @@ import type { BrokerServices } from "./broker-services.ts";
 import { type BrokerConfig, topicConfigDefaults } from "./config/broker-config.ts";
 import type { ListenerSpec } from "./config/listeners.ts";
 import { GroupCoordinator } from "./coordinator/group/group-coordinator.ts";
+import { openTransactionCoordinator } from "./coordinator/txn/open-txn-coordinator.ts";
 import { lockDataDir } from "./data-dir-lock.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { HandlerRegistry } from "./dispatch/registry.ts";
@@ -107,7 +108,9 @@ export class Broker {
       });
       const replicas = createReplicaManager({ logs, config, clock, logger });
       for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
-      const groups = await GroupCoordinator.open({ metadata, logs, replicas, logger, config, clock }, config);
+      const host = { metadata, logs, replicas, logger, config, clock };
+      const groups = await GroupCoordinator.open(host, config);
+      const transactions = await openTransactionCoordinator(host, config, groups, logDirs[0] as string);
       const boundSpecs = bound.map(({ spec, port }) => ({ ...spec, port }));
       // An advertised listener on port 0 means "the port the same-named listener got".
       const advertisedListeners = config.advertisedListeners.map((spec) =>
@@ -123,6 +126,7 @@ export class Broker {
         metadata,
         replicas,
         groups,
+        transactions,
       };
       dispatcher = new Dispatcher(services, operations?.metrics);
       operations?.attach(services);
@@ -156,6 +160,7 @@ export class Broker {
       await this.operations?.close();
       // Parked JoinGroup/SyncGroup requests are answered first, so connections can drain.
       await this.services.groups.stop();
+      await this.services.transactions.stop();
       await this.net.close(shutdownGraceMs);
       await this.services.replicas.close();
       await this.services.logs.close();

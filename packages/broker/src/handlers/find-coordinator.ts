@@ -1,13 +1,12 @@
 // FindCoordinator (key 10), v0–6: where a group's coordinator is — on one node, always here.
 //
 // Behaviour (Kafka's KafkaApis.getCoordinator):
-// - key type 0 (group): creates __consumer_offsets on first use (offsets.topic.num.partitions,
-//   compacted), then answers this broker's advertised address for the listener the request came
-//   in on. A failed creation answers COORDINATOR_NOT_AVAILABLE (clients retry).
+// - key type 0 (group) and 1 (transaction): creates __consumer_offsets / __transaction_state on
+//   first use (offsets.topic.num.partitions / transaction.state.log.num.partitions, compacted),
+//   then answers this broker's advertised address for the listener the request came in on. A
+//   failed creation answers COORDINATOR_NOT_AVAILABLE (clients retry).
 // - v0–3 carry one key; v4+ a batch (coordinatorKeys), each answered separately.
-// - key type 1 (transaction) answers INVALID_REQUEST until the transaction coordinator exists
-//   (InitProducerId is not advertised, so transactional clients stop before asking), and so does
-//   key type 2 (share groups, KIP-932) and any other type.
+// - key type 2 (share groups, KIP-932) and any other type answer INVALID_REQUEST.
 
 import { ErrorCode, FindCoordinator, type FindCoordinatorResponseInput } from "@nagare/protocol";
 import { defineHandler, type RequestContext } from "../dispatch/handler.ts";
@@ -29,13 +28,14 @@ function refused(errorCode: number, errorMessage: string | null): Answer {
 }
 
 async function coordinatorFor(keyType: number, ctx: RequestContext): Promise<Answer> {
-  if (keyType === transactionKeyType)
-    return refused(ErrorCode.INVALID_REQUEST, "transactions are not supported by this broker yet");
-  if (keyType !== groupKeyType) return refused(ErrorCode.INVALID_REQUEST, `unsupported key type ${keyType}`);
+  const { groups, transactions } = ctx.services;
+  const stateTopic =
+    keyType === groupKeyType ? groups.topic : keyType === transactionKeyType ? transactions.topic : undefined;
+  if (!stateTopic) return refused(ErrorCode.INVALID_REQUEST, `unsupported key type ${keyType}`);
   try {
-    await ctx.services.groups.topic.ensureCreated();
+    await stateTopic.ensureCreated();
   } catch (error) {
-    ctx.services.logger.warn({ error: String(error) }, "creating __consumer_offsets failed");
+    ctx.services.logger.warn({ error: String(error) }, "creating a coordinator's internal topic failed");
     return refused(ErrorCode.COORDINATOR_NOT_AVAILABLE, null);
   }
   const broker = advertisedBroker(ctx.services, ctx.connection.listenerName);

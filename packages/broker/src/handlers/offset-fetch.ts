@@ -2,9 +2,11 @@
 // from v2: every committed offset); v8+ for several groups at once. A partition without a
 // committed offset answers offset -1, leader epoch -1 and empty metadata, with no error.
 //
-// Not implemented: require_stable (v7+) has nothing to wait for until transactional offset
-// commits exist (issue 6); v10 (topic ids). memberId/memberEpoch (v9) only concern KIP-848
-// consumer groups, which are not served, and are ignored.
+// require_stable (v7+): partitions an open transaction wrote offsets for answer
+// UNSTABLE_OFFSET_COMMIT until it ends (KIP-447).
+//
+// Not implemented: v10 (topic ids). memberId/memberEpoch (v9) only concern KIP-848 consumer
+// groups, which are not served, and are ignored.
 
 import { ErrorCode, OffsetFetch, type OffsetFetchResponseInput } from "@nagare/protocol";
 import type { FetchedOffset, TopicPartitions, TopicResult } from "../coordinator/group/offsets.ts";
@@ -37,7 +39,7 @@ export const offsetFetchHandler = defineHandler({
     const { offsets } = ctx.services.groups;
     if (ctx.apiVersion >= 8) {
       const groups = request.groups.map((g) => {
-        const result = offsets.fetch(g.groupId, asked(g.topics));
+        const result = offsets.fetch(g.groupId, asked(g.topics), request.requireStable);
         return { groupId: g.groupId, topics: result.topics, errorCode: result.errorCode };
       });
       return { throttleTimeMs: 0, groups };

@@ -4,7 +4,7 @@
 // with followers (DESIGN.md, "Seams for the cluster").
 
 import type { AppendResult, PartitionLog } from "@nagare/storage";
-import type { Partition } from "./replica-manager.ts";
+import type { Partition, PartitionAppendOptions } from "./replica-manager.ts";
 
 export interface LocalPartitionOptions {
   readonly topic: string;
@@ -47,8 +47,12 @@ export class LocalPartition implements Partition {
     return this.hw;
   }
 
-  async append(records: Buffer): Promise<AppendResult> {
-    const result = await this.log.append(records, { leaderEpoch: this.leaderEpoch });
+  async append(records: Buffer, options: PartitionAppendOptions = {}): Promise<AppendResult> {
+    const fromCoordinator = options.origin === "coordinator";
+    const result = await this.log.append(records, {
+      leaderEpoch: this.leaderEpoch,
+      allowControlBatches: fromCoordinator,
+    });
     if (result.batches.length === 0) return result;
     // Only up to this append's own end: a later append still in flight (e.g. waiting for its
     // fsync with flush.messages=1) is not acknowledged yet and must not become readable first.

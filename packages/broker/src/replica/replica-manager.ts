@@ -13,7 +13,15 @@ export interface Partition {
   readonly leaderEpoch: number;
   readonly highWatermark: bigint;
   /** Validates, assigns offsets, appends; advances the high watermark and wakes waiting fetches. */
-  append(records: Buffer): Promise<AppendResult>;
+  append(records: Buffer, options?: PartitionAppendOptions): Promise<AppendResult>;
+}
+
+export interface PartitionAppendOptions {
+  /**
+   * "coordinator": written by a coordinator of this broker (transactional offset commits carry
+   * no sequence numbers; transaction markers are control batches only a coordinator may write).
+   */
+  readonly origin?: "client" | "coordinator";
 }
 
 export interface ReplicaManager {

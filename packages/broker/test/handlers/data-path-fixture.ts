@@ -21,6 +21,7 @@ import { defaultLogConfig, LogManager } from "@nagare/storage";
 import type { BrokerServices } from "../../src/broker-services.ts";
 import { resolveBrokerConfig } from "../../src/config/broker-config.ts";
 import { GroupCoordinator } from "../../src/coordinator/group/group-coordinator.ts";
+import { openTransactionCoordinator } from "../../src/coordinator/txn/open-txn-coordinator.ts";
 import type { Handler, RequestContext } from "../../src/dispatch/handler.ts";
 import { HandlerRegistry } from "../../src/dispatch/registry.ts";
 import { silentLogger } from "../../src/logger.ts";
@@ -92,12 +93,12 @@ export async function dataPath(
   const inner = createReplicaManager({ logs, config, clock, logger: silentLogger });
   const replicas = options.replicas ? options.replicas(inner) : inner;
   const metadata = new TestMetadata();
-  const groups = await GroupCoordinator.open(
-    { metadata, logs, replicas, logger: silentLogger, config, clock },
-    config,
-  );
+  const host = { metadata, logs, replicas, logger: silentLogger, config, clock };
+  const groups = await GroupCoordinator.open(host, config);
+  const transactions = await openTransactionCoordinator(host, config, groups, dir);
   t.after(async () => {
     await groups.stop();
+    await transactions.stop();
     await inner.close();
     await logs.close();
     await rm(dir, { recursive: true, force: true });
@@ -112,6 +113,7 @@ export async function dataPath(
     metadata,
     replicas,
     groups,
+    transactions,
   };
   return {
     services,

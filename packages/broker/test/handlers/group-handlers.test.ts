@@ -19,7 +19,7 @@ import { call, dataPath } from "./data-path-fixture.ts";
 const groupConfig = { "group.initial.rebalance.delay.ms": "0", "offsets.topic.num.partitions": "3" };
 const protocols = [{ name: "range", metadata: Buffer.from([0, 0, 0, 0, 0, 0]) }];
 
-test("FindCoordinator creates __consumer_offsets and answers this node, single and batched", async (t) => {
+test("FindCoordinator creates the coordinators' topics and answers this node, single and batched", async (t) => {
   const { services } = await dataPath(t, { config: groupConfig });
   const v1 = await call(findCoordinatorHandler, services, 1, { key: "g", keyType: 0 });
   assert.equal(v1?.errorCode, ErrorCode.NONE);
@@ -35,7 +35,10 @@ test("FindCoordinator creates __consumer_offsets and answers this node, single a
     ],
   );
   const txn = await call(findCoordinatorHandler, services, 3, { key: "tx", keyType: 1 });
-  assert.equal(txn?.errorCode, ErrorCode.INVALID_REQUEST);
+  assert.equal(txn?.errorCode, ErrorCode.NONE);
+  assert.ok(services.metadata.topic("__transaction_state"));
+  const share = await call(findCoordinatorHandler, services, 6, { keyType: 2, coordinatorKeys: ["s"] });
+  assert.equal(share?.coordinators[0]?.errorCode, ErrorCode.INVALID_REQUEST);
 });
 
 test("JoinGroup v0 … v9, SyncGroup, Heartbeat, LeaveGroup v0 and v3 through the handlers", async (t) => {

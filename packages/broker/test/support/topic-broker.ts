@@ -18,6 +18,7 @@ import { LogManager } from "@nagare/storage";
 import type { BrokerServices } from "../../src/broker-services.ts";
 import { resolveBrokerConfig } from "../../src/config/broker-config.ts";
 import { GroupCoordinator } from "../../src/coordinator/group/group-coordinator.ts";
+import { openTransactionCoordinator } from "../../src/coordinator/txn/open-txn-coordinator.ts";
 import { Dispatcher } from "../../src/dispatch/dispatcher.ts";
 import { HandlerRegistry } from "../../src/dispatch/registry.ts";
 import { configHandlers } from "../../src/handlers/config-handlers.ts";
@@ -67,10 +68,9 @@ export async function topicBroker(
   });
   const replicas = createReplicaManager({ logs, config, clock, logger: silentLogger });
   for (const topic of metadata.topics()) await replicas.ensurePartitions(topic);
-  const groups = await GroupCoordinator.open(
-    { metadata, logs, replicas, logger: silentLogger, config, clock },
-    config,
-  );
+  const host = { metadata, logs, replicas, logger: silentLogger, config, clock };
+  const groups = await GroupCoordinator.open(host, config);
+  const transactions = await openTransactionCoordinator(host, config, groups, dir);
   const services: BrokerServices = {
     config,
     clusterId,
@@ -81,12 +81,14 @@ export async function topicBroker(
     metadata,
     replicas,
     groups,
+    transactions,
   };
   const dispatcher = new Dispatcher(services);
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       await groups.stop();
+      await transactions.stop();
       await replicas.close();
       await logs.close();
       await metadata.close();

@@ -6,17 +6,18 @@
 import { ErrorCode } from "@nagare/protocol";
 import type { BrokerConfig } from "../../config/broker-config.ts";
 import type { Logger } from "../../logger.ts";
+import type { StateTopicLog, TopicHost } from "../state-topic.ts";
 import type { ClassicGroup, GroupState } from "./classic-group.ts";
 import { loadGroups } from "./group-loader.ts";
 import { type GroupSettings, groupSettingsFrom } from "./group-settings.ts";
 import { GroupStore } from "./group-store.ts";
 import { Membership } from "./membership.ts";
 import { Offsets } from "./offsets.ts";
-import { OffsetsTopic, type OffsetsTopicLog, type TopicHost } from "./offsets-topic.ts";
+import { offsetsTopic } from "./offsets-topic.ts";
 import { type Scheduler, TimerScheduler } from "./scheduler.ts";
 
 export interface GroupCoordinatorOptions {
-  readonly topic: OffsetsTopicLog;
+  readonly topic: StateTopicLog;
   readonly settings: GroupSettings;
   readonly clock: () => number;
   readonly logger: Logger;
@@ -44,7 +45,7 @@ const empty = Buffer.alloc(0);
 export class GroupCoordinator {
   readonly membership: Membership;
   readonly offsets: Offsets;
-  readonly topic: OffsetsTopicLog;
+  readonly topic: StateTopicLog;
   private readonly store: GroupStore;
   private readonly settings: GroupSettings;
   private expiryTimer: NodeJS.Timeout | undefined;
@@ -61,7 +62,7 @@ export class GroupCoordinator {
   /** The coordinator over `host`'s __consumer_offsets, loaded and running. */
   static async open(host: TopicHost, config: BrokerConfig): Promise<GroupCoordinator> {
     const coordinator = new GroupCoordinator({
-      topic: new OffsetsTopic(host),
+      topic: offsetsTopic(host),
       settings: groupSettingsFrom(config),
       clock: host.clock,
       logger: host.logger,

@@ -2,13 +2,15 @@
 // the latest offset per group/topic/partition and the latest metadata per group win, tombstones
 // delete. A group with members comes back Stable with their assignments (its members must then
 // heartbeat within their session timeouts, or they are removed and the group rebalances).
+// Transactional offsets wait for their transaction's marker: a commit applies them, an abort drops
+// them, and a transaction still open at the end of the log leaves them pending.
 
 import { CodecError } from "@nagare/protocol";
+import type { StoredEntry } from "../state-topic.ts";
 import { ClassicGroup } from "./classic-group.ts";
 import { groupSubscribedTopics } from "./consumer-protocol.ts";
 import { GroupMember } from "./group-member.ts";
 import type { GroupStore } from "./group-store.ts";
-import type { StoredRecord } from "./offsets-topic.ts";
 import {
   decodeGroupMetadataValue,
   decodeOffsetCommitValue,
@@ -24,14 +26,18 @@ export interface LoadReport {
 
 export async function loadGroups(
   store: GroupStore,
-  records: AsyncIterable<StoredRecord>,
+  entries: AsyncIterable<StoredEntry>,
 ): Promise<LoadReport> {
   let count = 0;
   let skipped = 0;
-  for await (const record of records) {
+  for await (const entry of entries) {
+    if (entry.kind === "marker") {
+      store.completeTxn(entry.producerId, entry.commit, entry.partition);
+      continue;
+    }
     count++;
     try {
-      if (!applyRecord(store, record)) skipped++;
+      if (!applyRecord(store, entry)) skipped++;
     } catch (error) {
       if (!(error instanceof CodecError)) throw error;
       skipped++;
@@ -43,9 +49,22 @@ export async function loadGroups(
 }
 
 /** False for records of kinds this coordinator does not keep (e.g. Kafka's KIP-848 groups). */
-function applyRecord(store: GroupStore, record: StoredRecord): boolean {
+function applyRecord(store: GroupStore, record: StoredEntry & { kind: "record" }): boolean {
   const key = decodeOffsetsTopicKey(record.key);
   if (key === undefined) return false;
+  if (key.kind === "offset" && record.transactionalProducer !== undefined) {
+    // A TxnOffsetCommit: pending until its transaction's marker (later in this partition).
+    if (record.value === null) return true;
+    const pending = store.pendingTxn.get(record.transactionalProducer) ?? [];
+    pending.push({
+      groupId: key.group,
+      topic: key.topic,
+      partition: key.partition,
+      committed: decodeOffsetCommitValue(record.value),
+    });
+    store.pendingTxn.set(record.transactionalProducer, pending);
+    return true;
+  }
   if (key.kind === "offset") {
     if (record.value === null) {
       store.get(key.group)?.deleteOffset(key.topic, key.partition);

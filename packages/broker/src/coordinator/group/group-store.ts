@@ -7,8 +7,8 @@
 import { ErrorCode } from "@nagare/protocol";
 import { StorageError } from "@nagare/storage";
 import type { Logger } from "../../logger.ts";
+import type { StateLog, StateRecord, TxnWrite } from "../state-topic.ts";
 import { ClassicGroup, type CommittedOffset } from "./classic-group.ts";
-import type { GroupLog, OffsetsTopicRecord } from "./offsets-topic.ts";
 import {
   encodeGroupMetadataKey,
   encodeGroupMetadataValue,
@@ -16,13 +16,23 @@ import {
   encodeOffsetCommitValue,
 } from "./offsets-topic-records.ts";
 
+/** An offset written by TxnOffsetCommit: visible once its transaction commits, dropped on abort. */
+export interface PendingTxnOffset {
+  readonly groupId: string;
+  readonly topic: string;
+  readonly partition: number;
+  readonly committed: CommittedOffset;
+}
+
 export class GroupStore {
   readonly groups = new Map<string, ClassicGroup>();
-  readonly log: GroupLog;
+  /** Transactional offsets per producer id, in write order, until their transaction ends. */
+  readonly pendingTxn = new Map<bigint, PendingTxnOffset[]>();
+  readonly log: StateLog;
   readonly clock: () => number;
   readonly logger: Logger;
 
-  constructor(log: GroupLog, clock: () => number, logger: Logger) {
+  constructor(log: StateLog, clock: () => number, logger: Logger) {
     this.log = log;
     this.clock = clock;
     this.logger = logger;
@@ -42,7 +52,7 @@ export class GroupStore {
   }
 
   /** The group's metadata record with `assignment` per member (missing members: empty). */
-  groupMetadataRecord(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): OffsetsTopicRecord {
+  groupMetadataRecord(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): StateRecord {
     return {
       key: encodeGroupMetadataKey(group.groupId),
       value: encodeGroupMetadataValue({
@@ -65,30 +75,55 @@ export class GroupStore {
     };
   }
 
-  offsetRecord(
-    groupId: string,
-    topic: string,
-    partition: number,
-    committed: CommittedOffset,
-  ): OffsetsTopicRecord {
+  offsetRecord(groupId: string, topic: string, partition: number, committed: CommittedOffset): StateRecord {
     return {
       key: encodeOffsetCommitKey(groupId, topic, partition),
       value: encodeOffsetCommitValue(committed),
     };
   }
 
-  offsetTombstone(groupId: string, topic: string, partition: number): OffsetsTopicRecord {
+  offsetTombstone(groupId: string, topic: string, partition: number): StateRecord {
     return { key: encodeOffsetCommitKey(groupId, topic, partition), value: null };
   }
 
-  groupTombstone(groupId: string): OffsetsTopicRecord {
+  groupTombstone(groupId: string): StateRecord {
     return { key: encodeGroupMetadataKey(groupId), value: null };
   }
 
+  /** Makes a transaction's offsets on `partition` visible (commit) or drops them (abort). */
+  completeTxn(producerId: bigint, commit: boolean, partition: number): void {
+    const pending = this.pendingTxn.get(producerId);
+    if (!pending) return;
+    const rest = pending.filter((p) => this.log.partitionFor(p.groupId) !== partition);
+    if (commit)
+      for (const p of pending)
+        if (this.log.partitionFor(p.groupId) === partition)
+          this.getOrCreate(p.groupId).setOffset(p.topic, p.partition, p.committed);
+    if (rest.length > 0) this.pendingTxn.set(producerId, rest);
+    else this.pendingTxn.delete(producerId);
+  }
+
+  /** Whether a transaction still holds an offset of `groupId` (for require_stable). */
+  hasPendingTxnOffsets(groupId: string, topic?: string, partition?: number): boolean {
+    for (const pending of this.pendingTxn.values())
+      for (const p of pending)
+        if (
+          p.groupId === groupId &&
+          (topic === undefined || (p.topic === topic && p.partition === partition))
+        )
+          return true;
+    return false;
+  }
+
   /** Appends, resolving to NONE or the Kafka error code the client gets for a failed write. */
-  async write(groupId: string, records: readonly OffsetsTopicRecord[], forCommit: boolean): Promise<number> {
+  async write(
+    groupId: string,
+    records: readonly StateRecord[],
+    forCommit: boolean,
+    txn?: TxnWrite,
+  ): Promise<number> {
     try {
-      await this.log.append(groupId, records);
+      await this.log.append(groupId, records, txn);
       return ErrorCode.NONE;
     } catch (error) {
       this.logger.warn({ group: groupId, error: String(error) }, "writing to __consumer_offsets failed");

@@ -10,12 +10,12 @@
 //   A group left with neither members nor offsets is deleted.
 
 import { ErrorCode } from "@nagare/protocol";
+import type { StateRecord, TxnWrite } from "../state-topic.ts";
 import type { ClassicGroup, CommittedOffset } from "./classic-group.ts";
 import { consumerProtocolType } from "./consumer-protocol.ts";
 import type { GroupSettings } from "./group-settings.ts";
 import type { GroupStore } from "./group-store.ts";
 import type { Membership } from "./membership.ts";
-import type { OffsetsTopicRecord } from "./offsets-topic.ts";
 
 export interface CommitPartition {
   readonly partitionIndex: number;
@@ -36,6 +36,12 @@ export interface CommitRequest {
   readonly generationId: number;
   readonly apiVersion: number;
   readonly topics: readonly TopicPartitions<CommitPartition>[];
+}
+
+/** TxnOffsetCommit: offsets that become visible when the producer's transaction commits. */
+export interface TxnCommitRequest extends CommitRequest {
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
 }
 
 export interface PartitionError {
@@ -62,6 +68,16 @@ export interface FetchedOffset {
 /** Whether a partition exists (commits to unknown partitions get UNKNOWN_TOPIC_OR_PARTITION). */
 export type PartitionExists = (topic: string, partition: number) => boolean;
 
+function unknownOffset(partitionIndex: number): FetchedOffset {
+  return {
+    partitionIndex,
+    committedOffset: -1n,
+    committedLeaderEpoch: -1,
+    metadata: "",
+    errorCode: ErrorCode.NONE,
+  };
+}
+
 function everyPartition(
   topics: readonly TopicPartitions<{ partitionIndex: number }>[],
   errorCode: number,
@@ -83,23 +99,39 @@ export class Offsets {
     this.membership = membership;
   }
 
-  async commit(request: CommitRequest, exists: PartitionExists): Promise<TopicErrors[]> {
+  commit(request: CommitRequest, exists: PartitionExists): Promise<TopicErrors[]> {
+    return this.write(request, exists, undefined);
+  }
+
+  /** TxnOffsetCommit: written as part of the transaction; visible once it commits. */
+  txnCommit(request: TxnCommitRequest, exists: PartitionExists): Promise<TopicErrors[]> {
+    return this.write(request, exists, {
+      producerId: request.producerId,
+      producerEpoch: request.producerEpoch,
+    });
+  }
+
+  private async write(
+    request: CommitRequest,
+    exists: PartitionExists,
+    txn: TxnWrite | undefined,
+  ): Promise<TopicErrors[]> {
     if (request.groupId === "") return everyPartition(request.topics, ErrorCode.INVALID_GROUP_ID);
     let group = this.store.get(request.groupId);
     if (!group) {
       if (request.generationId >= 0)
         return everyPartition(
           request.topics,
-          request.apiVersion >= 9 ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
+          request.apiVersion >= 9 && !txn ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.ILLEGAL_GENERATION,
         );
       group = this.store.getOrCreate(request.groupId);
     }
-    const invalid = this.validateCommit(group, request);
+    const invalid = this.validateCommit(group, request, txn !== undefined);
     if (invalid !== ErrorCode.NONE) return everyPartition(request.topics, invalid);
-    this.membership.touch(group, request.memberId);
+    if (!txn) this.membership.touch(group, request.memberId);
 
     const now = BigInt(this.store.clock());
-    const records: OffsetsTopicRecord[] = [];
+    const records: StateRecord[] = [];
     const accepted: [string, number, CommittedOffset][] = [];
     const results = request.topics.map((topic) => ({
       name: topic.name,
@@ -123,7 +155,7 @@ export class Offsets {
       }),
     }));
     if (records.length === 0) return results;
-    const written = await this.store.write(request.groupId, records, true);
+    const written = await this.store.write(request.groupId, records, true, txn);
     if (written !== ErrorCode.NONE)
       return results.map((t) => ({
         name: t.name,
@@ -131,6 +163,13 @@ export class Offsets {
           p.errorCode === ErrorCode.NONE ? { ...p, errorCode: written } : p,
         ),
       }));
+    if (txn) {
+      const pending = this.store.pendingTxn.get(txn.producerId) ?? [];
+      for (const [topic, partition, committed] of accepted)
+        pending.push({ groupId: request.groupId, topic, partition, committed });
+      this.store.pendingTxn.set(txn.producerId, pending);
+      return results;
+    }
     // The group may have been deleted while the write was in flight: the commit recreates it,
     // as replaying the log would.
     const target = this.store.getOrCreate(request.groupId);
@@ -138,51 +177,67 @@ export class Offsets {
     return results;
   }
 
-  private validateCommit(group: ClassicGroup, request: CommitRequest): number {
+  /** Kafka's ClassicGroup.validateOffsetCommit; transactional commits skip the state checks. */
+  private validateCommit(group: ClassicGroup, request: CommitRequest, transactional: boolean): number {
     if (group.is("Dead")) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
     if (request.generationId < 0 && group.is("Empty")) return ErrorCode.NONE;
     if (request.generationId >= 0 || request.memberId !== "" || request.groupInstanceId !== null) {
       const check = group.validateMember(request.memberId, request.groupInstanceId);
       if (check !== "ok") return ErrorCode[check];
       if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION;
-    } else if (!group.is("Empty")) {
+    } else if (!transactional && !group.is("Empty")) {
       return ErrorCode.UNKNOWN_MEMBER_ID;
     }
-    if (group.is("CompletingRebalance")) return ErrorCode.REBALANCE_IN_PROGRESS;
+    if (!transactional && group.is("CompletingRebalance")) return ErrorCode.REBALANCE_IN_PROGRESS;
     return ErrorCode.NONE;
   }
 
+  /** The transaction coordinator wrote `producerId`'s marker to `partition` of __consumer_offsets. */
+  completeTransaction(producerId: bigint, commit: boolean, partition: number): void {
+    this.store.completeTxn(producerId, commit, partition);
+  }
+
+  /** require_stable (OffsetFetch v7+): an open transaction still holds offsets of the group. */
+  hasPendingTransactions(groupId: string): boolean {
+    return this.store.hasPendingTxnOffsets(groupId);
+  }
+
   /** Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error. */
+  /**
+   * Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error.
+   * With `requireStable`, a partition an open transaction has written an offset for answers
+   * UNSTABLE_OFFSET_COMMIT (the client retries until the transaction ends).
+   */
   fetch(
     groupId: string,
     topics: readonly TopicPartitions<number>[] | null,
+    requireStable = false,
   ): { errorCode: number; topics: TopicResult<FetchedOffset>[] } {
     const group = this.store.get(groupId);
-    const fetched = (partitions: Iterable<[number, CommittedOffset | undefined]>) =>
-      [...partitions].map(([partitionIndex, c]) => ({
-        partitionIndex,
-        committedOffset: c?.offset ?? -1n,
-        committedLeaderEpoch: c?.leaderEpoch ?? -1,
-        metadata: c?.metadata ?? "",
-        errorCode: ErrorCode.NONE,
-      }));
     if (group?.is("Dead")) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
-    if (topics === null) {
-      if (!group) return { errorCode: ErrorCode.NONE, topics: [] };
-      return {
-        errorCode: ErrorCode.NONE,
-        topics: [...group.offsets].map(([name, partitions]) => ({
-          name,
-          partitions: fetched([...partitions].sort((a, b) => a[0] - b[0])),
-        })),
-      };
-    }
+    const fetched = (topic: string, partitions: Iterable<number>): FetchedOffset[] =>
+      [...partitions].map((partitionIndex) => {
+        if (requireStable && this.store.hasPendingTxnOffsets(groupId, topic, partitionIndex))
+          return { ...unknownOffset(partitionIndex), errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT };
+        const c = group?.offset(topic, partitionIndex);
+        if (!c) return unknownOffset(partitionIndex);
+        return {
+          partitionIndex,
+          committedOffset: c.offset,
+          committedLeaderEpoch: c.leaderEpoch,
+          metadata: c.metadata,
+          errorCode: ErrorCode.NONE,
+        };
+      });
+    const wanted =
+      topics ??
+      [...(group?.offsets ?? [])].map(([name, partitions]) => ({
+        name,
+        partitions: [...partitions.keys()].sort((a, b) => a - b),
+      }));
     return {
       errorCode: ErrorCode.NONE,
-      topics: topics.map((t) => ({
-        name: t.name,
-        partitions: fetched(t.partitions.map((p) => [p, group?.offset(t.name, p)])),
-      })),
+      topics: wanted.map((t) => ({ name: t.name, partitions: fetched(t.name, t.partitions) })),
     };
   }
 
@@ -195,7 +250,7 @@ export class Offsets {
     if (!group || group.is("Dead")) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] };
     if (!group.is("Empty") && group.protocolType !== consumerProtocolType)
       return { errorCode: ErrorCode.NON_EMPTY_GROUP, topics: [] };
-    const records: OffsetsTopicRecord[] = [];
+    const records: StateRecord[] = [];
     const deleted: [string, number][] = [];
     const results = topics.map((t) => {
       const subscribed = !group.is("Empty") && (group.subscribedTopics?.has(t.name) ?? true);
@@ -231,8 +286,8 @@ export class Offsets {
     return written;
   }
 
-  private offsetTombstones(group: ClassicGroup): OffsetsTopicRecord[] {
-    const records: OffsetsTopicRecord[] = [];
+  private offsetTombstones(group: ClassicGroup): StateRecord[] {
+    const records: StateRecord[] = [];
     for (const [topic, partitions] of group.offsets)
       for (const partition of partitions.keys())
         records.push(this.store.offsetTombstone(group.groupId, topic, partition));

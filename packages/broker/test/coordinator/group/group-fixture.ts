@@ -6,8 +6,13 @@ import { GroupCoordinator } from "../../../src/coordinator/group/group-coordinat
 import type { JoinOutcome, SyncOutcome } from "../../../src/coordinator/group/group-member.ts";
 import type { GroupSettings } from "../../../src/coordinator/group/group-settings.ts";
 import type { JoinRequest } from "../../../src/coordinator/group/membership.ts";
-import type { OffsetsTopicLog, StoredRecord } from "../../../src/coordinator/group/offsets-topic.ts";
 import type { Scheduler } from "../../../src/coordinator/group/scheduler.ts";
+import type {
+  StateRecord,
+  StateTopicLog,
+  StoredEntry,
+  TxnWrite,
+} from "../../../src/coordinator/state-topic.ts";
 import { silentLogger } from "../../../src/logger.ts";
 
 export class ManualClock implements Scheduler {
@@ -42,18 +47,34 @@ export class ManualClock implements Scheduler {
   }
 }
 
-export class MemoryOffsetsLog implements OffsetsTopicLog {
-  readonly records: StoredRecord[] = [];
+export class MemoryOffsetsLog implements StateTopicLog {
+  readonly records: StoredEntry[] = [];
   failWith: Error | undefined;
 
   async ensureCreated(): Promise<void> {}
 
-  async append(_groupId: string, records: readonly { key: Buffer; value: Buffer | null }[]): Promise<void> {
+  async append(_key: string, records: readonly StateRecord[], txn?: TxnWrite): Promise<void> {
     if (this.failWith) throw this.failWith;
-    for (const r of records) this.records.push({ ...r, timestamp: 0n });
+    for (const r of records)
+      this.records.push({
+        kind: "record",
+        partition: 0,
+        ...r,
+        timestamp: 0n,
+        transactionalProducer: txn?.producerId,
+      });
   }
 
-  async *readAll(): AsyncGenerator<StoredRecord> {
+  /** A transaction marker, as the transaction coordinator writes it. */
+  marker(producerId: bigint, commit: boolean): void {
+    this.records.push({ kind: "marker", partition: 0, producerId, commit });
+  }
+
+  partitionFor(_key: string): number {
+    return 0;
+  }
+
+  async *readAll(): AsyncGenerator<StoredEntry> {
     yield* this.records;
   }
 }

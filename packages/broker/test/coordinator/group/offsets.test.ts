@@ -230,3 +230,40 @@ test("expiry: an empty group's offsets go after offsets.retention from when it e
   const reloaded = await coordinator(log);
   assert.equal(reloaded.groups.group("simple"), undefined, "the removal is persisted");
 });
+
+test("transactional offsets: invisible until the commit marker, dropped on abort, replayed the same way", async () => {
+  const log = new MemoryOffsetsLog();
+  const { groups } = await coordinator(log);
+  const txnCommit = (producerId: bigint, offset: bigint) =>
+    groups.offsets.txnCommit(
+      { ...commit({ offsets: [["t", 0, offset]] }), producerId, producerEpoch: 0 },
+      exists,
+    );
+  assert.deepEqual(codes(await groups.offsets.commit(commit({ offsets: [["t", 0, 1n]] }), exists)), [
+    ErrorCode.NONE,
+  ]);
+  assert.deepEqual(codes(await txnCommit(7n, 50n)), [ErrorCode.NONE]);
+  const offsetOf = (g = groups, requireStable = false) =>
+    g.offsets.fetch("g", [{ name: "t", partitions: [0] }], requireStable).topics[0]?.partitions[0];
+  assert.equal(offsetOf()?.committedOffset, 1n, "not visible before the commit");
+  assert.equal(offsetOf(groups, true)?.errorCode, ErrorCode.UNSTABLE_OFFSET_COMMIT);
+  groups.offsets.completeTransaction(7n, true, 0);
+  log.marker(7n, true);
+  assert.equal(offsetOf()?.committedOffset, 50n);
+  assert.equal(offsetOf(groups, true)?.errorCode, ErrorCode.NONE);
+  await txnCommit(8n, 99n);
+  groups.offsets.completeTransaction(8n, false, 0);
+  log.marker(8n, false);
+  assert.equal(offsetOf()?.committedOffset, 50n, "an aborted transaction's offsets never show");
+  await txnCommit(9n, 77n); // still open at the "crash"
+
+  const reloaded = await coordinator(log);
+  assert.equal(offsetOf(reloaded.groups)?.committedOffset, 50n);
+  assert.equal(
+    offsetOf(reloaded.groups, true)?.errorCode,
+    ErrorCode.UNSTABLE_OFFSET_COMMIT,
+    "9 is still open",
+  );
+  reloaded.groups.offsets.completeTransaction(9n, true, 0);
+  assert.equal(offsetOf(reloaded.groups)?.committedOffset, 77n);
+});
