@@ -19,6 +19,7 @@ import {
   peekRequestHeader,
 } from "@nagare/protocol";
 import type { BrokerServices } from "../broker-services.ts";
+import { BufferPool } from "../net/buffer-pool.ts";
 import type { ConnectionInfo, Handler, RequestContext } from "./handler.ts";
 
 /** One answered request, as metrics see it (`response` undefined: none was sent, Produce acks=0). */
@@ -36,6 +37,8 @@ export interface RequestObserver {
 }
 
 export class Dispatcher {
+  /** Large request frames, shared by every connection of this broker (see net/connection.ts). */
+  readonly buffers = new BufferPool();
   private readonly services: BrokerServices;
   private readonly observer: RequestObserver | undefined;
 

@@ -107,14 +107,22 @@ export const produceHandler = defineHandler({
     const { acks } = request;
     if (acks !== 0 && acks !== 1 && acks !== -1)
       return everyPartition(request, ErrorCode.INVALID_REQUIRED_ACKS);
-    const responses: TopicResponse[] = await Promise.all(
-      request.topicData.map(async (topic) => ({
-        name: topic.name,
-        partitionResponses: await Promise.all(
-          topic.partitionData.map((p) => appendPartition(topic.name, p.index, p.records, ctx)),
-        ),
-      })),
+    // Every append settles before the handler returns, even when one throws: the connection
+    // reuses the request's memory once it is answered (net/connection.ts).
+    const settled = await Promise.allSettled(
+      request.topicData.flatMap((topic) =>
+        topic.partitionData.map((p) => appendPartition(topic.name, p.index, p.records, ctx)),
+      ),
     );
+    let next = 0;
+    const responses: TopicResponse[] = request.topicData.map((topic) => ({
+      name: topic.name,
+      partitionResponses: topic.partitionData.map(() => {
+        const result = settled[next++] as PromiseSettledResult<PartitionResponse>;
+        if (result.status === "rejected") throw result.reason;
+        return result.value;
+      }),
+    }));
     // acks=0: the producer reads no response (Kafka closes the connection on an error instead;
     // the client then refreshes metadata — not done here).
     if (acks === 0) return undefined;

@@ -3,9 +3,14 @@
 // while too many requests are in flight or too many response bytes wait in the socket, and resumes
 // when they drain. Idle connections are closed after connections.max.idle.ms. Any bad input closes
 // this connection only.
+//
+// Frames that span socket chunks are assembled in buffers from the dispatcher's pool
+// (net/buffer-pool.ts). A Produce frame goes back once its request was answered: the handler
+// appends the record bytes and keeps none of them. Other APIs may keep slices of their request
+// (e.g. group member metadata), so their frames are left to the GC.
 
 import type { Socket } from "node:net";
-import { CodecError, FrameSplitter } from "@nagare/protocol";
+import { CodecError, FrameSplitter, Produce } from "@nagare/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.ts";
 import type { ConnectionInfo } from "../dispatch/handler.ts";
 import type { Logger, RateLimitedLog } from "../logger.ts";
@@ -44,7 +49,11 @@ export class Connection {
     this.socket = socket;
     this.options = options;
     this.info = options.info;
-    this.splitter = new FrameSplitter({ maxFrameBytes: options.maxRequestBytes });
+    const pool = options.dispatcher.buffers;
+    this.splitter = new FrameSplitter({
+      maxFrameBytes: options.maxRequestBytes,
+      allocate: pool.allocate,
+    });
     socket.setNoDelay(true);
     socket.setTimeout(options.idleMs, () =>
       this.reject("idle", "connection idle beyond connections.max.idle.ms"),
@@ -74,8 +83,11 @@ export class Connection {
     if (this.closing) return;
     const slot: Slot = { done: false, chunks: null };
     this.slots.push(slot);
+    // The api key is the frame's first int16 (request header, every version).
+    const pooledFrame = frame.length >= 2 && frame.readInt16BE(0) === Produce.apiKey;
     this.options.dispatcher.handle(frame, this.info).then(
       (chunks) => {
+        if (pooledFrame) this.options.dispatcher.buffers.release(frame);
         slot.chunks = chunks;
         slot.done = true;
         this.writeReady();

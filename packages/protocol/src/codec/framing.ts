@@ -1,18 +1,20 @@
 // Splits a byte stream into Kafka frames (int32 size prefix + payload). Incremental: chunks are
 // kept as received and joined only when a frame spans several of them, so a large frame is copied
-// at most once. A declared size that is negative or above the configured maximum is rejected as
+// at most once, into a buffer from `allocate` (a caller may pool them). A declared size that is negative or above the configured maximum is rejected as
 // soon as the 4 size bytes arrive, before any of the frame is buffered.
 
 import { CodecError } from "./codec-error.ts";
 
 export class FrameSplitter {
   private readonly maxFrameBytes: number;
+  private readonly allocate: (bytes: number) => Buffer;
   private chunks: Buffer[] = [];
   private buffered = 0;
   private expected = -1;
 
-  constructor(options: { maxFrameBytes: number }) {
+  constructor(options: { maxFrameBytes: number; allocate?: (bytes: number) => Buffer }) {
     this.maxFrameBytes = options.maxFrameBytes;
+    this.allocate = options.allocate ?? Buffer.allocUnsafe;
   }
 
   /** Bytes received but not yet returned as a frame. */
@@ -57,7 +59,7 @@ export class FrameSplitter {
       if (first.length === bytes) this.chunks.shift();
       else this.chunks[0] = first.subarray(bytes);
     } else {
-      out = Buffer.allocUnsafe(bytes);
+      out = this.allocate(bytes);
       let filled = 0;
       while (filled < bytes) {
         const head = this.chunks[0] as Buffer;
