@@ -10,6 +10,7 @@
 
 import { BatchHeader, CodecError, decodeBatch, splitBatches } from "@nagare/protocol/records";
 import type { LogConfig } from "./log-config.ts";
+import type { AppendOrigin } from "./producer-append.ts";
 import type { AppendedBatch } from "./segment.ts";
 import { StorageError } from "./storage-error.ts";
 
@@ -18,6 +19,11 @@ export interface AppendOptions {
   readonly leaderEpoch?: number;
   /** Transaction markers are written by the coordinator only, never by a producer. */
   readonly allowControlBatches?: boolean;
+  /**
+   * Who writes (Kafka's AppendOrigin), deciding the producer checks (producer-append.ts):
+   * "client" by default, "coordinator" when control batches are allowed.
+   */
+  readonly origin?: AppendOrigin;
 }
 
 export interface ValidatedAppend {

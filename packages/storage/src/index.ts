@@ -31,6 +31,9 @@ export {
   type ReadResult,
   type RecoveryReport,
 } from "./partition-log.ts";
+export type { AppendOrigin } from "./producer-append.ts";
+export type { ProducerView } from "./producer-state.ts";
+export { defaultProducerIdExpirationMs } from "./producer-state-manager.ts";
 export { applyRetention, type RetentionOptions, type RetentionResult } from "./retention.ts";
 export { LogSegment, segmentFileName } from "./segment.ts";
 export type { SegmentRecovery } from "./segment-recovery.ts";

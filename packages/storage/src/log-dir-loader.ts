@@ -67,6 +67,8 @@ export interface LoadDataDirOptions {
   readonly logger: StorageLogger;
   /** Partitions opened at once (Kafka's num.recovery.threads.per.data.dir). */
   readonly concurrency: number;
+  /** producer.id.expiration.ms, for each log. */
+  readonly producerIdExpirationMs?: number;
 }
 
 export async function loadDataDir(options: LoadDataDirOptions): Promise<LoadedDataDir> {
@@ -129,6 +131,9 @@ export async function loadDataDir(options: LoadDataDirOptions): Promise<LoadedDa
         clock: options.clock,
         recover,
         recoveryPoint,
+        ...(options.producerIdExpirationMs !== undefined
+          ? { producerIdExpirationMs: options.producerIdExpirationMs }
+          : {}),
         ...(checkpointed.logStartOffset !== undefined ? { logStartOffset: checkpointed.logStartOffset } : {}),
       });
       result.logs.push({ topic, partition, log, firstDirtyOffset: validDirtyOffset(log, checkpointed) });

@@ -7,6 +7,7 @@
 // - retention (log.retention.check.interval.ms): every log — segments below the log start offset
 //   go whatever the policy; retention.ms / retention.bytes apply when cleanup.policy includes
 //   delete (retention.ts decides).
+// - producer expiration (producer.id.expiration.check.interval.ms): forget idle producers.
 // - cleaner (log.cleaner.backoff.ms): compacts at most one log per run, round robin over the logs
 //   whose cleanup.policy includes compact, from each log's first dirty offset.
 
@@ -75,9 +76,26 @@ export async function applyRetentionToLogs(
   }
 }
 
+export async function expireProducers(
+  logs: readonly MaintainedLog[],
+  nowMs: number,
+  logger: StorageLogger,
+): Promise<void> {
+  for (const entry of logs) {
+    if (entry.log.offline) continue;
+    try {
+      await entry.log.removeExpiredProducers(nowMs);
+    } catch (error) {
+      reportFailure(logger, "producer expiration", entry, error);
+    }
+  }
+}
+
 export interface CleanerRunnerOptions {
   readonly maxBufferBytes: number;
   readonly logger: StorageLogger;
+  /** producer.id.expiration.ms: how long compaction keeps a producer's last batch. */
+  readonly producerIdExpirationMs?: number;
 }
 
 /** Drives the LogCleaner: picks the next compacted log that needs cleaning and cleans it. */
@@ -89,7 +107,12 @@ export class CleanerRunner {
   private cursor = 0;
 
   constructor(options: CleanerRunnerOptions) {
-    this.cleaner = new LogCleaner({ maxBufferBytes: options.maxBufferBytes });
+    this.cleaner = new LogCleaner({
+      maxBufferBytes: options.maxBufferBytes,
+      ...(options.producerIdExpirationMs !== undefined
+        ? { producerIdExpirationMs: options.producerIdExpirationMs }
+        : {}),
+    });
     this.logger = options.logger;
   }
 
@@ -105,9 +128,13 @@ export class CleanerRunner {
       let firstDirty = entry.firstDirtyOffset;
       if (firstDirty < log.logStartOffset) firstDirty = log.logStartOffset;
       try {
-        if (!this.cleaner.needsCleaning(log, firstDirty, nowMs)) continue;
+        // Records of an ongoing transaction may still be aborted: nothing from its first offset on
+        // is cleaned (Kafka's first uncleanable offset includes the first unstable offset).
+        const firstUnstable = log.firstUnstableOffset;
+        const bound = firstUnstable === undefined ? {} : { upperBound: firstUnstable };
+        if (!this.cleaner.needsCleaning(log, firstDirty, nowMs, bound)) continue;
         this.cursor = (this.cursor + visited + 1) % candidates.length;
-        const result = await this.cleaner.clean(log, firstDirty, nowMs);
+        const result = await this.cleaner.clean(log, firstDirty, nowMs, bound);
         if (!result) return false;
         const where = { topic: entry.topic, partition: entry.partition };
         if (result.aborted !== undefined) {

@@ -14,6 +14,8 @@ export interface LogManagerIntervals {
   readonly retentionCheckMs: number;
   /** log.cleaner.backoff.ms (15000): pause when no log needs compaction. */
   readonly cleanerBackoffMs: number;
+  /** producer.id.expiration.check.interval.ms (600000): how often idle producers are forgotten. */
+  readonly producerIdExpirationCheckMs: number;
 }
 
 export interface LogManagerOptions {
@@ -30,6 +32,11 @@ export interface LogManagerOptions {
   readonly cleaner?: { readonly enable?: boolean; readonly dedupeBufferBytes?: number };
   /** num.recovery.threads.per.data.dir (1): partitions opened at once per data directory. */
   readonly recoveryThreadsPerDataDir?: number;
+  /**
+   * producer.id.expiration.ms (86400000, 1 day): a producer idle this long without an ongoing
+   * transaction is forgotten (its sequence state goes; the compactor stops keeping its last batch).
+   */
+  readonly producerIdExpirationMs?: number;
 }
 
 export const defaultIntervals: LogManagerIntervals = {
@@ -37,6 +44,7 @@ export const defaultIntervals: LogManagerIntervals = {
   checkpointMs: 60_000,
   retentionCheckMs: 300_000,
   cleanerBackoffMs: 15_000,
+  producerIdExpirationCheckMs: 600_000,
 };
 
 /** Checks the options once; returns the intervals with defaults and the data directories resolved. */
@@ -65,5 +73,8 @@ export function validateOptions(options: LogManagerOptions): {
       "INVALID_CONFIG",
       `log.cleaner.dedupe.buffer.size must be a positive integer, got ${buffer}`,
     );
+  const expiration = options.producerIdExpirationMs;
+  if (expiration !== undefined && !(expiration > 0))
+    throw new StorageError("INVALID_CONFIG", `producer.id.expiration.ms must be positive, got ${expiration}`);
   return { intervals, logDirs };
 }

@@ -22,7 +22,13 @@ import {
   loadDataDir,
   type PartitionRecoveryReport,
 } from "./log-dir-loader.ts";
-import { applyRetentionToLogs, CleanerRunner, flushDueLogs, type MaintainedLog } from "./log-maintenance.ts";
+import {
+  applyRetentionToLogs,
+  CleanerRunner,
+  expireProducers,
+  flushDueLogs,
+  type MaintainedLog,
+} from "./log-maintenance.ts";
 import { type LogManagerIntervals, type LogManagerOptions, validateOptions } from "./log-manager-options.ts";
 import { deleteDirName, isValidPartition, isValidTopicName, partitionDirName } from "./partition-dir-name.ts";
 import { PartitionLog } from "./partition-log.ts";
@@ -59,6 +65,7 @@ export class LogManager {
   private readonly configFor: (topic: string) => LogConfig;
   private readonly clock: () => number;
   private readonly logger: StorageLogger;
+  private readonly producerIdExpirationMs: number | undefined;
   private readonly logs = new Map<string, ManagedLog>();
   private readonly failed = new Map<string, FailedPartition>();
   private readonly onlineDirs: string[];
@@ -77,6 +84,7 @@ export class LogManager {
     this.configFor = options.configFor ?? (() => options.defaultConfig);
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? stderrLogger(this.clock);
+    this.producerIdExpirationMs = options.producerIdExpirationMs;
     this.offlineDirs = offlineDirs.map(({ dataDir, error }) => ({ dataDir, error }));
     this.onlineDirs = loaded.map((d) => d.dataDir);
     this.recoveryReports = loaded.flatMap((d) => d.reports);
@@ -102,6 +110,9 @@ export class LogManager {
       this.cleanerRunner = new CleanerRunner({
         maxBufferBytes: cleaner.dedupeBufferBytes ?? 128 * 1024 * 1024,
         logger: this.logger,
+        ...(options.producerIdExpirationMs !== undefined
+          ? { producerIdExpirationMs: options.producerIdExpirationMs }
+          : {}),
       });
   }
 
@@ -119,6 +130,9 @@ export class LogManager {
           clock,
           logger,
           concurrency: options.recoveryThreadsPerDataDir ?? 1,
+          ...(options.producerIdExpirationMs !== undefined
+            ? { producerIdExpirationMs: options.producerIdExpirationMs }
+            : {}),
         }).catch((error: unknown) => {
           logger.error("cannot load data directory: it stays offline", {
             dataDir,
@@ -155,6 +169,10 @@ export class LogManager {
     });
     add("retention", intervals.retentionCheckMs, async () => {
       await applyRetentionToLogs(this.snapshot(), this.clock(), this.logger);
+      return false;
+    });
+    add("producer-expiration", intervals.producerIdExpirationCheckMs, async () => {
+      await expireProducers(this.snapshot(), this.clock(), this.logger);
       return false;
     });
     const cleaner = this.cleanerRunner;
@@ -216,7 +234,14 @@ export class LogManager {
     const dataDir = this.leastLoadedDir();
     const key = partitionDirName(topic, partition);
     try {
-      const { log } = await PartitionLog.open({ dir: join(dataDir, key), config, clock: this.clock });
+      const { log } = await PartitionLog.open({
+        dir: join(dataDir, key),
+        config,
+        clock: this.clock,
+        ...(this.producerIdExpirationMs !== undefined
+          ? { producerIdExpirationMs: this.producerIdExpirationMs }
+          : {}),
+      });
       // The new partition directory's name must survive a power loss like the data in it.
       await fsyncDirectory(dataDir).catch(async (error: unknown) => {
         await log.close().catch(() => undefined);

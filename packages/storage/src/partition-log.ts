@@ -17,6 +17,14 @@ import {
 import { fsyncDirectory } from "./durable-fs.ts";
 import type { LogConfig } from "./log-config.ts";
 import { readSegments } from "./log-read.ts";
+import type { ProducerBatch, ProducerView } from "./producer-state.ts";
+import {
+  collectAbortedTransactions,
+  copyAbortedTxns,
+  defaultProducerIdExpirationMs,
+  loadBounds,
+  ProducerStateManager,
+} from "./producer-state-manager.ts";
 import { LogSegment } from "./segment.ts";
 import { loadSegments } from "./segment-loader.ts";
 import type { SegmentRecovery } from "./segment-recovery.ts";
@@ -35,6 +43,8 @@ export interface PartitionLogOptions {
   readonly logStartOffset?: bigint;
   /** The last stop was unclean: validate and repair segments at and after the recovery point. */
   readonly recover?: boolean;
+  /** producer.id.expiration.ms (1 day): idle producers without a transaction are forgotten. */
+  readonly producerIdExpirationMs?: number;
 }
 
 export interface RecoveryReport {
@@ -46,6 +56,11 @@ export interface RecoveryReport {
 
 export interface AppendResult extends ValidatedAppend {
   readonly logStartOffset: bigint;
+  /**
+   * The batches were appended before (an idempotent producer's retry): nothing was written, and
+   * firstOffset / lastOffset are those of the original append.
+   */
+  readonly duplicate?: true;
 }
 
 export interface ReadOptions {
@@ -93,6 +108,8 @@ export class PartitionLog {
   private closed = false;
   /** Set by the first I/O error: the log is offline until restart (Kafka's offline log dir). */
   private failure: StorageError | undefined;
+  /** Producer ids, sequences, transactions, snapshots (producer-state-manager.ts). */
+  private readonly producerState: ProducerStateManager;
 
   private constructor(options: PartitionLogOptions, segments: LogSegment[], logStartOffset: bigint) {
     this.dir = options.dir;
@@ -103,6 +120,11 @@ export class PartitionLog {
     this.flushedOffset = this.logEndOffset;
     this.lastFlushMs = this.clock();
     this.activeSinceMs = this.lastFlushMs;
+    this.producerState = new ProducerStateManager({
+      dir: this.dir,
+      clock: this.clock,
+      producerIdExpirationMs: options.producerIdExpirationMs ?? defaultProducerIdExpirationMs,
+    });
   }
 
   /** Opens the log in `dir` (created when missing), recovering it after an unclean stop. */
@@ -118,6 +140,13 @@ export class PartitionLog {
     const log = new PartitionLog(options, segments, logStartOffset);
     if (log.startOffset > log.logEndOffset) log.startOffset = log.logEndOffset;
     await log.active.activate();
+    try {
+      const bounds = loadBounds(segments, options.recover === true, options.recoveryPoint ?? 0n);
+      await log.producerState.open(segments, bounds);
+    } catch (error) {
+      for (const segment of segments) await segment.close().catch(() => undefined);
+      throw error;
+    }
     return { log, recovery: report };
   }
 
@@ -199,6 +228,8 @@ export class PartitionLog {
       if (validated.batches.length === 0) return validated;
       let verify: (() => void) | undefined =
         validated.logAppendTime < 0n ? () => verifyCrcs(records, validated.batches) : undefined;
+      const producers = this.producerState.prepare(records, validated.batches, options, verify);
+      if (producers?.duplicate) return duplicateAppend(producers.duplicate, validated.logAppendTime);
       try {
         if (this.shouldRoll(records.length, validated, now)) {
           verify?.(); // a rejected append must not roll
@@ -206,6 +237,7 @@ export class PartitionLog {
           await this.rollLocked(validated.firstOffset);
         }
         await this.active.append(records, validated.batches, verify);
+        if (producers) await this.producerState.apply(producers, this.active);
       } catch (error) {
         if (error instanceof StorageError && error.code === "CORRUPT_MESSAGE") throw error;
         throw this.markOffline("append", error);
@@ -216,6 +248,9 @@ export class PartitionLog {
     if (result.batches.length > 0 && this.unflushedMessages >= this.configValue.flushMessages) {
       await this.flushUpTo(result.lastOffset + 1n);
     }
+    // The original may still wait for its fsync: a retry is acknowledged no earlier.
+    if ("duplicate" in result && this.configValue.flushMessages <= 1)
+      await this.flushUpTo(result.lastOffset + 1n);
     return { ...result, logStartOffset: this.startOffset };
   }
 
@@ -247,6 +282,7 @@ export class PartitionLog {
   private async rollLocked(baseOffset: bigint): Promise<void> {
     const previous = this.active;
     if (previous.size === 0) return;
+    await this.producerState.takeSnapshot(baseOffset, false);
     await previous.flush(false);
     await previous.deactivate();
     const segment = await LogSegment.open(this.dir, baseOffset, {
@@ -366,6 +402,7 @@ export class PartitionLog {
       // advance the recovery point to a log end that no longer exists.
       this.truncations++;
       try {
+        await this.producerState.deleteSnapshotsWhere((snapshot) => snapshot > offset);
         let removed = 0;
         while (this.segmentList.length > 1 && this.active.baseOffset >= offset) {
           const segment = this.active;
@@ -375,6 +412,8 @@ export class PartitionLog {
         }
         removed += await this.active.truncateTo(offset);
         await this.active.activate();
+        const end = this.logEndOffset;
+        await this.producerState.reload(this.segmentList, { limit: end, rebuildFrom: end });
         if (this.flushedOffset > this.logEndOffset) this.flushedOffset = this.logEndOffset;
         if (this.startOffset > this.logEndOffset) this.startOffset = this.logEndOffset;
         return removed;
@@ -425,6 +464,9 @@ export class PartitionLog {
       if (next.baseOffset > this.startOffset) this.startOffset = next.baseOffset;
       await segment.delete();
     }
+    const first = this.segmentList[0] as LogSegment;
+    if (deleted.length > 0)
+      await this.producerState.deleteSnapshotsWhere((offset) => offset < first.baseOffset);
     return deleted;
   }
 
@@ -448,6 +490,7 @@ export class PartitionLog {
         (expectedSizes !== undefined && expectedSizes[i] !== s.size);
       if (first < 0 || replaced.some(changed))
         throw new StorageError("KAFKA_STORAGE_ERROR", "segments changed while they were being replaced");
+      await copyAbortedTxns(replaced, replacement);
       await swapSegments(
         this.dir,
         replaced,
@@ -464,6 +507,38 @@ export class PartitionLog {
     });
   }
 
+  /**
+   * The first offset of the oldest ongoing transaction, undefined when none: the broker's last
+   * stable offset is min(this, high watermark).
+   */
+  get firstUnstableOffset(): bigint | undefined {
+    return this.producerState.state.firstUnstableOffset;
+  }
+
+  /** Aborted transactions overlapping [fetchOffset, upperBound): what read_committed Fetch returns. */
+  abortedTransactions(
+    fetchOffset: bigint,
+    upperBound: bigint,
+  ): { producerId: bigint; firstOffset: bigint }[] {
+    return collectAbortedTransactions(this.segmentList, fetchOffset, upperBound).map((txn) => ({
+      producerId: txn.producerId,
+      firstOffset: txn.firstOffset,
+    }));
+  }
+
+  /** Every producer this partition knows (DescribeProducers). */
+  producers(): ProducerView[] {
+    return this.producerState.state.view();
+  }
+
+  /**
+   * Forgets producers idle for producer.id.expiration.ms that have no ongoing transaction
+   * (the log manager calls it every producer.id.expiration.check.interval.ms). Returns how many.
+   */
+  removeExpiredProducers(nowMs: number = this.clock()): Promise<number> {
+    return this.exclusive(async () => this.producerState.removeExpired(nowMs));
+  }
+
   /** Flushes, fsyncs and closes every segment. */
   close(): Promise<void> {
     return this.queue.run(async () => {
@@ -475,6 +550,7 @@ export class PartitionLog {
         return;
       }
       await this.syncOnce();
+      await this.producerState.takeSnapshot(this.logEndOffset, true);
       this.closed = true;
       for (const segment of this.segmentList) await segment.close();
     });
@@ -509,4 +585,22 @@ export class PartitionLog {
     if (!this.closed) this.failure ??= failure;
     return failure;
   }
+}
+
+/** The answer to a retried append: the original offsets, nothing written. */
+function duplicateAppend(
+  original: { readonly first: ProducerBatch; readonly last: ProducerBatch },
+  logAppendTime: bigint,
+): ValidatedAppend & { readonly duplicate: true } {
+  return {
+    batches: [],
+    firstOffset: original.first.firstOffset,
+    lastOffset: original.last.lastOffset,
+    maxTimestamp: original.last.maxTimestamp,
+    offsetOfMaxTimestamp: original.last.lastOffset,
+    // A LogAppendTime batch's max timestamp is the time it was appended (Kafka answers that).
+    logAppendTime: logAppendTime >= 0n ? original.last.maxTimestamp : -1n,
+    recordCount: 0,
+    duplicate: true,
+  };
 }

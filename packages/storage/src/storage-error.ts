@@ -12,7 +12,13 @@ export type StorageErrorCode =
   | "KAFKA_STORAGE_ERROR"
   | "INVALID_CONFIG"
   | "INVALID_TOPIC_EXCEPTION"
-  | "LOG_CLOSED";
+  | "LOG_CLOSED"
+  // Idempotent and transactional producers (producer-append.ts).
+  | "INVALID_PRODUCER_EPOCH"
+  | "OUT_OF_ORDER_SEQUENCE_NUMBER"
+  | "DUPLICATE_SEQUENCE_NUMBER"
+  | "INVALID_TXN_STATE"
+  | "TRANSACTION_COORDINATOR_FENCED";
 
 export class StorageError extends Error {
   readonly code: StorageErrorCode;

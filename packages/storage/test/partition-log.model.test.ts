@@ -115,9 +115,12 @@ function randomBatch(random: Random, nowMs: number): PendingBatch {
       })),
     });
   }
+  // Producer fields must survive as written. Each such batch comes from a producer id of its own
+  // (a collision is improbable), which the producer checks accept at any epoch and sequence; they
+  // have their own model test (producer-state.model.test.ts).
   const producer = random.chance(0.3)
     ? {
-        producerId: BigInt(random.int(0, 1000)),
+        producerId: BigInt(random.int(0, 2 ** 40)),
         producerEpoch: random.int(0, 5),
         baseSequence: random.int(0, 1000),
       }

@@ -65,6 +65,35 @@ test("append indexes every index.interval.bytes, locate finds the batch containi
   ]);
 });
 
+test("locate answers from the latest appends as a header scan would, older offsets from the file", async (t) => {
+  const dir = await tempDir(t);
+  const options = { indexIntervalBytes: 300, segmentIndexBytes: 1024 };
+  const segment = await LogSegment.open(dir, 0n, options);
+  // 100 batches: more than the segment remembers, so the first ones are found by scanning.
+  const { buffer, appended } = batches(
+    0n,
+    Array.from({ length: 100 }, () => 2),
+  );
+  for (const batch of appended)
+    await segment.append(buffer.subarray(batch.position, batch.position + batch.size), [
+      { ...batch, position: 0 },
+    ]);
+  const reopened = await LogSegment.open(dir, 0n, options);
+  await reopened.load(); // no remembered batches: every answer comes from the file
+  t.after(() => reopened.close());
+  for (const offset of [0n, 3n, 101n, 150n, 199n]) {
+    const expected = await reopened.locate(offset);
+    assert.deepEqual(await segment.locate(offset), expected, `offset ${offset}`);
+    // A reader bounded below the batch's end does not get it.
+    if (expected) assert.equal((await segment.locate(offset, expected.position))?.position, undefined);
+  }
+  assert.equal(await segment.locate(200n), undefined);
+  await segment.truncateTo(150n);
+  assert.equal(await segment.locate(150n), undefined);
+  assert.equal((await segment.locate(149n))?.baseOffset, 148n);
+  await segment.close();
+});
+
 test("truncateTo removes the batch containing the offset and everything after; load restores state", async (t) => {
   const dir = await tempDir(t);
   const options = { indexIntervalBytes: 200, segmentIndexBytes: 1024 };
