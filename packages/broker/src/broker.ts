@@ -104,6 +104,7 @@ export class Broker {
           error: (message, fields) => logger.error(fields ?? {}, message),
         },
         intervals: intervalsFrom(config),
+        producerIdExpirationMs: Number(config.values["producer.id.expiration.ms"]),
         cleaner: { enable: config.values["log.cleaner.enable"] === "true" },
       });
       const replicas = createReplicaManager({ logs, config, clock, logger });
@@ -182,5 +183,6 @@ function intervalsFrom(config: BrokerConfig) {
     checkpointMs: ms("log.flush.offset.checkpoint.interval.ms", 60_000),
     retentionCheckMs: ms("log.retention.check.interval.ms", 300_000),
     cleanerBackoffMs: ms("log.cleaner.backoff.ms", 15_000),
+    producerIdExpirationCheckMs: ms("producer.id.expiration.check.interval.ms", 600_000),
   };
 }

@@ -7,9 +7,10 @@
 //   before its offset), up to partitionMaxBytes and within the response's maxBytes across
 //   partitions; the first partition with data returns at least one whole batch even when it is
 //   larger (KIP-74). Record bytes are passed through as storage returns them.
-// - Reads stop at the high watermark; read_committed also stops there (no transactions yet, so
-//   the last stable offset is the high watermark) and gets an empty abortedTransactions list,
-//   read_uncommitted a null one. preferredReadReplica is -1 (v11).
+// - read_uncommitted reads stop at the high watermark; read_committed ones at the last stable
+//   offset (the first offset of an ongoing transaction, or the high watermark), and get the
+//   aborted transactions overlapping the range read, so the client drops their records;
+//   read_uncommitted gets a null list. preferredReadReplica is -1 (v11).
 // - Errors per partition: UNKNOWN_TOPIC_OR_PARTITION, OFFSET_OUT_OF_RANGE outside
 //   [logStartOffset, logEndOffset], FENCED_LEADER_EPOCH / UNKNOWN_LEADER_EPOCH for a
 //   currentLeaderEpoch (v9+) other than ours, KAFKA_STORAGE_ERROR (v6+; NOT_LEADER_OR_FOLLOWER
@@ -37,13 +38,22 @@ const readCommitted = 1;
 const noRecords = Buffer.alloc(0);
 
 function failure(target: FetchTarget, errorCode: number): FetchOutcome {
-  return { target, errorCode, highWatermark: -1n, logStartOffset: -1n, records: noRecords };
+  return {
+    target,
+    errorCode,
+    highWatermark: -1n,
+    lastStableOffset: -1n,
+    logStartOffset: -1n,
+    records: noRecords,
+    abortedTransactions: null,
+  };
 }
 
 async function readPartition(
   target: FetchTarget,
   maxBytes: number,
   minOneBatch: boolean,
+  committedOnly: boolean,
   ctx: RequestContext,
 ): Promise<FetchOutcome> {
   const codes = { storageErrorKnown: ctx.apiVersion >= 6 };
@@ -52,14 +62,16 @@ async function readPartition(
   const { partition } = found;
   const epochError = leaderEpochError(target.currentLeaderEpoch, partition);
   if (epochError !== ErrorCode.NONE) return failure(target, epochError);
-  // One snapshot of the high watermark bounds the read and is what the client is told.
+  // One snapshot of the high watermark and LSO bounds the read and is what the client is told.
   const highWatermark = partition.highWatermark;
+  const lastStableOffset = partition.lastStableOffset;
+  const upperBound = committedOnly ? lastStableOffset : highWatermark;
   try {
     const { records } =
       maxBytes > 0 || minOneBatch
         ? await partition.log.read(target.fetchOffset, {
             maxBytes: Math.max(0, maxBytes),
-            upperBound: highWatermark,
+            upperBound,
             minOneBatch,
           })
         : await partition.log.read(target.fetchOffset, { maxBytes: 0, upperBound: target.fetchOffset });
@@ -67,8 +79,15 @@ async function readPartition(
       target,
       errorCode: ErrorCode.NONE,
       highWatermark,
+      lastStableOffset,
       logStartOffset: partition.log.logStartOffset,
       records,
+      abortedTransactions:
+        committedOnly && records.length > 0
+          ? partition.log.abortedTransactions(target.fetchOffset, upperBound)
+          : committedOnly
+            ? []
+            : null,
     };
   } catch (error) {
     const errorCode = storageErrorCode(error, codes);
@@ -88,7 +107,13 @@ async function readAll(targets: readonly FetchTarget[], request: FetchRequest, c
   let bytes = 0;
   for (const target of targets) {
     const limit = Math.min(target.maxBytes, remaining);
-    const outcome = await readPartition(target, limit, bytes === 0, ctx);
+    const outcome = await readPartition(
+      target,
+      limit,
+      bytes === 0,
+      request.isolationLevel === readCommitted,
+      ctx,
+    );
     outcomes.push(outcome);
     bytes += outcome.records.length;
     remaining = Math.max(0, remaining - outcome.records.length);
@@ -96,23 +121,21 @@ async function readAll(targets: readonly FetchTarget[], request: FetchRequest, c
   return { outcomes, bytes };
 }
 
-function partitionResponse(outcome: FetchOutcome, isolationLevel: number): PartitionResponse {
-  const ok = outcome.errorCode === ErrorCode.NONE;
+function partitionResponse(outcome: FetchOutcome): PartitionResponse {
   return {
     partitionIndex: outcome.target.partition,
     errorCode: outcome.errorCode,
     highWatermark: outcome.highWatermark,
-    // No transactions yet: everything below the high watermark is stable.
-    lastStableOffset: outcome.highWatermark,
+    lastStableOffset: outcome.lastStableOffset,
     logStartOffset: outcome.logStartOffset,
-    abortedTransactions: ok && isolationLevel === readCommitted ? [] : null,
+    abortedTransactions: outcome.abortedTransactions === null ? null : [...outcome.abortedTransactions],
     preferredReadReplica: -1,
     records: outcome.records,
   };
 }
 
 /** Consecutive partitions of one topic share a topic entry (Kafka builds its response the same way). */
-function groupByTopic(outcomes: readonly FetchOutcome[], isolationLevel: number): TopicResponse[] {
+function groupByTopic(outcomes: readonly FetchOutcome[]): TopicResponse[] {
   const topics: { topic: string; partitions: PartitionResponse[] }[] = [];
   for (const outcome of outcomes) {
     let last = topics[topics.length - 1];
@@ -120,7 +143,7 @@ function groupByTopic(outcomes: readonly FetchOutcome[], isolationLevel: number)
       last = { topic: outcome.target.topic, partitions: [] };
       topics.push(last);
     }
-    last.partitions.push(partitionResponse(outcome, isolationLevel));
+    last.partitions.push(partitionResponse(outcome));
   }
   return topics;
 }
@@ -165,7 +188,7 @@ export const fetchHandler = defineHandler({
       throttleTimeMs: 0,
       errorCode: ErrorCode.NONE,
       sessionId: answer.sessionId,
-      responses: groupByTopic(answer.outcomes, request.isolationLevel),
+      responses: groupByTopic(answer.outcomes),
     };
   },
   errorResponse(request, errorCode) {
@@ -174,7 +197,7 @@ export const fetchHandler = defineHandler({
       throttleTimeMs: 0,
       errorCode,
       sessionId: 0,
-      responses: groupByTopic(outcomes, request.isolationLevel),
+      responses: groupByTopic(outcomes),
     };
   },
 });

@@ -7,6 +7,7 @@ import { configHandlers } from "./config-handlers.ts";
 import { dataHandlers } from "./data-handlers.ts";
 import { groupHandlers } from "./group-handlers.ts";
 import { topicHandlers } from "./topic-handlers.ts";
+import { txnHandlers } from "./txn-handlers.ts";
 
 export const allHandlers: readonly Handler[] = [
   registered(apiVersionsHandler),
@@ -15,4 +16,5 @@ export const allHandlers: readonly Handler[] = [
   ...configHandlers,
   ...adminHandlers,
   ...groupHandlers,
+  ...txnHandlers,
 ];

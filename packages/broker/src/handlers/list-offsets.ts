@@ -2,8 +2,9 @@
 //
 // Behaviour, per partition (Kafka's Partition.fetchOffsetForTimestamp):
 // - -2 earliest and -4 earliest-local (v8+; no tiered storage, so the same): the log start offset.
-// - -1 latest: the high watermark (read_uncommitted) or last stable offset (read_committed, equal
-//   to the high watermark until transactions exist).
+// - -1 latest: the high watermark (read_uncommitted) or the last stable offset (read_committed:
+//   the first offset of an ongoing transaction, or the high watermark); timestamp lookups are
+//   bounded the same way.
 // - -3 max timestamp (v7+, KIP-734): the first record carrying the largest timestamp, and that
 //   timestamp; -1/-1 on an empty log.
 // - -5 latest tiered (v9+): no tiered storage, so offset -1 and timestamp -1, as Kafka answers.
@@ -29,6 +30,9 @@ import type { TimestampLookup } from "@nagare/storage";
 import { defineHandler, type RequestContext } from "../dispatch/handler.ts";
 import { leaderEpochError, lookupPartition, storageErrorCode } from "../replica/partition-lookup.ts";
 import type { Partition } from "../replica/replica-manager.ts";
+
+/** ListOffsets isolationLevel (v2+): 1 = read_committed. */
+const readCommitted = 1;
 
 type TopicResponse = NonNullable<ListOffsetsResponseInput["topics"]>[number];
 type PartitionResponse = NonNullable<TopicResponse["partitions"]>[number];
@@ -106,6 +110,7 @@ async function lookup(
 async function listPartition(
   topic: string,
   p: RequestPartition,
+  committedOnly: boolean,
   ctx: RequestContext,
 ): Promise<PartitionResponse> {
   const codes = { storageErrorKnown: ctx.apiVersion >= 4 };
@@ -116,8 +121,9 @@ async function listPartition(
   if (epochError !== ErrorCode.NONE) return answer(p.partitionIndex, epochError);
   if (ctx.apiVersion === 0 && p.maxNumOffsets <= 0) return answer(p.partitionIndex, ErrorCode.NONE);
   try {
-    // read_committed stops at the last stable offset, which is the high watermark for now.
-    const result = await lookup(partition, p.timestamp, partition.highWatermark);
+    // read_committed stops at the last stable offset (Kafka's lastFetchableOffset).
+    const bound = committedOnly ? partition.lastStableOffset : partition.highWatermark;
+    const result = await lookup(partition, p.timestamp, bound);
     return answer(p.partitionIndex, ErrorCode.NONE, result, partition.leaderEpoch);
   } catch (error) {
     ctx.services.logger.warn(
@@ -153,7 +159,7 @@ export const listOffsetsHandler = defineHandler({
           topic.partitions.map((p) =>
             twice.has(`${topic.name}:${p.partitionIndex}`)
               ? answer(p.partitionIndex, ErrorCode.INVALID_REQUEST)
-              : listPartition(topic.name, p, ctx),
+              : listPartition(topic.name, p, request.isolationLevel === readCommitted, ctx),
           ),
         ),
       })),

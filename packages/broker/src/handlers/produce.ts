@@ -19,11 +19,17 @@
 // - logAppendTimeMs is the broker time for LogAppendTime topics, else -1; logStartOffset (v5+);
 //   errorMessage (v8+) for rejected batches.
 //
-// Not implemented: idempotence and transactions (producer ids, sequences — batches carrying them
-// are appended as plain batches; InitProducerId is not served, so clients do not send them),
-// recordErrors' batch indexes (the list stays empty, errorMessage says what failed), more than one
-// batch per partition is accepted rather than rejected, throttling, v12 (assumes transactions v2,
-// KIP-890) and topic ids (v13). v10 answers no currentLeader hint (clients refresh metadata).
+// - Idempotent and transactional batches (producer id ≥ 0) go through storage's producer state:
+//   a retried batch (same producer, epoch and sequences as one of its last five) is answered
+//   with its original offsets and not written again; a sequence gap answers
+//   OUT_OF_ORDER_SEQUENCE_NUMBER, a stale epoch INVALID_PRODUCER_EPOCH (e.g. after a transaction
+//   marker of a newer epoch fenced the producer).
+//
+// Not implemented: recordErrors' batch indexes (the list stays empty, errorMessage says what
+// failed), more than one batch per partition is accepted rather than rejected, throttling, v12
+// (assumes transactions v2, KIP-890) and topic ids (v13), checking that a transactional batch's
+// partition was added to its transaction (KIP-890 part 1). v10 answers no currentLeader hint
+// (clients refresh metadata).
 
 import { ErrorCode, Produce, type ProduceRequest, type ProduceResponseInput } from "@nagare/protocol";
 import { StorageError } from "@nagare/storage";

@@ -1,10 +1,11 @@
 // The idempotence and transaction APIs, for the handler list in index.ts: InitProducerId,
 // AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit, DescribeTransactions,
-// ListTransactions.
+// DescribeProducers, ListTransactions.
 
 import { type Handler, registered } from "../dispatch/handler.ts";
 import { addOffsetsToTxnHandler } from "./add-offsets-to-txn.ts";
 import { addPartitionsToTxnHandler } from "./add-partitions-to-txn.ts";
+import { describeProducersHandler } from "./describe-producers.ts";
 import { describeTransactionsHandler } from "./describe-transactions.ts";
 import { endTxnHandler } from "./end-txn.ts";
 import { initProducerIdHandler } from "./init-producer-id.ts";
@@ -18,5 +19,6 @@ export const txnHandlers: readonly Handler[] = [
   registered(endTxnHandler),
   registered(txnOffsetCommitHandler),
   registered(describeTransactionsHandler),
+  registered(describeProducersHandler),
   registered(listTransactionsHandler),
 ];

@@ -28,14 +28,20 @@ export interface FetchOutcome {
   readonly target: FetchTarget;
   readonly errorCode: number;
   readonly highWatermark: bigint;
+  readonly lastStableOffset: bigint;
   readonly logStartOffset: bigint;
   readonly records: Buffer;
+  /** read_committed: aborted transactions overlapping the records; null for read_uncommitted. */
+  readonly abortedTransactions:
+    | readonly { readonly producerId: bigint; readonly firstOffset: bigint }[]
+    | null;
 }
 
 interface CachedPartition {
   target: FetchTarget;
   /** Last values sent; -1 forces the partition into the next answer. */
   highWatermark: bigint;
+  lastStableOffset: bigint;
   logStartOffset: bigint;
 }
 
@@ -109,7 +115,13 @@ export class FetchSessionCache {
       const key = keyOf(target.topic, target.partition);
       const cached = session.partitions.get(key);
       if (cached) cached.target = target;
-      else session.partitions.set(key, { target, highWatermark: -1n, logStartOffset: -1n });
+      else
+        session.partitions.set(key, {
+          target,
+          highWatermark: -1n,
+          lastStableOffset: -1n,
+          logStartOffset: -1n,
+        });
     }
     for (const topic of request.forgotten)
       for (const partition of topic.partitions) session.partitions.delete(keyOf(topic.topic, partition));
@@ -142,6 +154,7 @@ export class FetchSessionCache {
             const cached: CachedPartition = {
               target: outcome.target,
               highWatermark: -1n,
+              lastStableOffset: -1n,
               logStartOffset: -1n,
             };
             remember(cached, outcome);
@@ -160,6 +173,7 @@ export class FetchSessionCache {
             outcome.records.length > 0 ||
             outcome.errorCode !== ErrorCode.NONE ||
             cached.highWatermark !== outcome.highWatermark ||
+            cached.lastStableOffset !== outcome.lastStableOffset ||
             cached.logStartOffset !== outcome.logStartOffset;
           remember(cached, outcome);
           if (!mustRespond) continue;
@@ -203,6 +217,7 @@ export class FetchSessionCache {
 
 function remember(cached: CachedPartition, outcome: FetchOutcome): void {
   cached.highWatermark = outcome.errorCode === ErrorCode.NONE ? outcome.highWatermark : -1n;
+  cached.lastStableOffset = outcome.lastStableOffset;
   cached.logStartOffset = outcome.logStartOffset;
 }
 

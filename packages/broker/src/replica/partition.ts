@@ -47,11 +47,18 @@ export class LocalPartition implements Partition {
     return this.hw;
   }
 
+  get lastStableOffset(): bigint {
+    const hw = this.highWatermark;
+    const firstUnstable = this.log.firstUnstableOffset;
+    return firstUnstable !== undefined && firstUnstable < hw ? firstUnstable : hw;
+  }
+
   async append(records: Buffer, options: PartitionAppendOptions = {}): Promise<AppendResult> {
     const fromCoordinator = options.origin === "coordinator";
     const result = await this.log.append(records, {
       leaderEpoch: this.leaderEpoch,
       allowControlBatches: fromCoordinator,
+      origin: fromCoordinator ? "coordinator" : "client",
     });
     if (result.batches.length === 0) return result;
     // Only up to this append's own end: a later append still in flight (e.g. waiting for its

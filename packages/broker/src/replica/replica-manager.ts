@@ -12,6 +12,8 @@ export interface Partition {
   readonly log: PartitionLog;
   readonly leaderEpoch: number;
   readonly highWatermark: bigint;
+  /** The high watermark, or the first offset of an ongoing transaction below it (read_committed). */
+  readonly lastStableOffset: bigint;
   /** Validates, assigns offsets, appends; advances the high watermark and wakes waiting fetches. */
   append(records: Buffer, options?: PartitionAppendOptions): Promise<AppendResult>;
 }
