@@ -1,0 +1,34 @@
+// @nagare/client: a Kafka client on @nagare/protocol.
+
+export {
+  type BrokerInfo,
+  Cluster,
+  type ClusterOptions,
+  type CoordinatorType,
+  type MetadataSnapshot,
+  type PartitionInfo,
+  parseBrokerList,
+  type TopicInfo,
+} from "./cluster/cluster.ts";
+export {
+  type BrokerAddress,
+  BrokerConnection,
+  type ConnectionOptions,
+  type SendOptions,
+} from "./connection/index.ts";
+export {
+  KafkaClientError,
+  KafkaConnectionError,
+  KafkaProtocolError,
+  KafkaTimeoutError,
+  throwIfError,
+} from "./errors.ts";
+export { backoffDelay, sleep } from "./retry.ts";
+export { bytes, type Deserializer, json, type Serde, type Serializer, string } from "./serde.ts";
+export type {
+  ConsumerRecord,
+  ProducerRecord,
+  RecordHeader,
+  RecordMetadata,
+  TopicPartition,
+} from "./types.ts";
