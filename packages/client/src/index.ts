@@ -1,6 +1,24 @@
 // @nagare/client: a Kafka client on @nagare/protocol.
 
 export {
+  Admin,
+  type AdminOptions,
+  type CommittedOffset,
+  type GroupDescription,
+  type GroupListing,
+  type GroupMemberDescription,
+  type NewTopic,
+  type PartitionLag,
+} from "./admin/admin.ts";
+export type {
+  ConfigEntry,
+  ConfigOp,
+  ConfigResource,
+  ConfigResourceType,
+  ConfigSource,
+} from "./admin/configs.ts";
+export type { OffsetSpec } from "./admin/offset-spec.ts";
+export {
   type BrokerInfo,
   Cluster,
   type ClusterOptions,
