@@ -1,8 +1,12 @@
 #!/usr/bin/env node
-// The `nagare` command. Subcommands arrive with their issues; until then each one says so plainly
-// instead of pretending to work.
+// The `nagare` command: the broker, and Kafka's command-line tools on @nagare/client (flags follow
+// kafka-topics.sh, kafka-console-producer.sh, kafka-console-consumer.sh, kafka-consumer-groups.sh,
+// kafka-configs.sh and the perf-test tools). Exit codes: 0 ok, 1 the operation failed, 2 usage.
 
 import { runBroker } from "./commands/broker.ts";
+import { runConfigs } from "./commands/configs.ts";
+import { runGroups } from "./commands/groups.ts";
+import { runTopics } from "./commands/topics.ts";
 
 const commands: Record<string, string> = {
   broker: "start a Kafka-compatible broker (default PLAINTEXT://localhost:9092, data in ./data)",
@@ -30,7 +34,11 @@ export async function run(argv: readonly string[]): Promise<number> {
     console.error(`nagare: unknown command "${command}"; run "nagare --help" for the list of commands`);
     return 2;
   }
-  if (command === "broker") return runBroker(argv.slice(1));
+  const rest = argv.slice(1);
+  if (command === "broker") return runBroker(rest);
+  if (command === "topics") return runTopics(rest);
+  if (command === "groups") return runGroups(rest);
+  if (command === "configs") return runConfigs(rest);
   console.error(`nagare ${command}: not implemented yet`);
   return 2;
 }
