@@ -117,19 +117,19 @@ export class BrokerConnection {
     else this.closeListeners.push(listener);
   }
 
-  /** ApiVersions at our newest version; a broker that predates it answers v0 with its ranges. */
+  /**
+   * ApiVersions at our newest version. A broker that predates it answers UNSUPPORTED_VERSION —
+   * in a v0 body (Kafka) or in the requested version's format (librdkafka's mock cluster) — and
+   * is asked again with v0, which every broker answers.
+   */
   private async negotiate(): Promise<void> {
-    let response = await this.send(
-      ApiVersions,
-      { clientSoftwareName: "nagare", clientSoftwareVersion: "0.1.0" },
-      {
-        version: clientApiVersionsVersion,
-      },
-    ).catch((error: unknown) => {
-      if (error instanceof KafkaProtocolError && error.type === "UNSUPPORTED_VERSION") return undefined;
-      throw error;
-    });
-    if (!response || response.errorCode !== 0) response = await this.send(ApiVersions, {}, { version: 0 });
+    const body = { clientSoftwareName: "nagare", clientSoftwareVersion: "0.1.0" };
+    const frame = await this.roundTrip(ApiVersions, clientApiVersionsVersion, body, undefined, true);
+    const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : -1;
+    const response =
+      errorCode === 0
+        ? decodeResponse(ApiVersions, clientApiVersionsVersion, frame, { allowTrailingBytes: true }).body
+        : await this.send(ApiVersions, {}, { version: 0 });
     if (response.errorCode !== 0) throw new KafkaProtocolError(response.errorCode, "ApiVersions");
     this.brokerVersions = new Map(
       response.apiKeys.map((k) => [k.apiKey, [k.minVersion, k.maxVersion] as const]),
@@ -159,10 +159,8 @@ export class BrokerConnection {
     if (version === undefined)
       throw new KafkaProtocolError(35, `${this.describe()} does not support ${api.name}`); // UNSUPPORTED_VERSION
     const frame = await this.roundTrip(api, version, body, options.timeoutMs, true);
-    // ApiVersions errors are answered in a v0 body, whatever version was asked for.
-    const decodeVersion =
-      api === (ApiVersions as ApiDecl) && frame.length >= 6 && frame.readInt16BE(4) !== 0 ? 0 : version;
-    return decodeResponse(api, decodeVersion, frame as Buffer).body;
+    // Bytes after the fields we know are ignored, as the Java client does (see decodeResponse).
+    return decodeResponse(api, version, frame, { allowTrailingBytes: true }).body;
   }
 
   /** Sends a request the broker will not answer (Produce with acks=0). */

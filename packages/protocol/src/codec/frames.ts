@@ -80,17 +80,23 @@ export function encodeResponse<A extends ApiDecl>(
   return frameChunks(writer.toChunks());
 }
 
-/** Decodes a response frame (without its size prefix) for the request version that was sent. */
+/**
+ * Decodes a response frame (without its size prefix) for the request version that was sent.
+ * Trailing bytes are an error unless `allowTrailingBytes` (a client talking to other broker
+ * implementations: Java clients ignore them too, and e.g. librdkafka's mock cluster writes
+ * ListOffsets' leader epoch as 8 bytes).
+ */
 export function decodeResponse<A extends ApiDecl>(
   api: A,
   apiVersion: number,
   frame: Buffer,
+  options: { readonly allowTrailingBytes?: boolean } = {},
 ): { header: ResponseHeader; body: ResponseValue<A> } {
   const codec = apiCodec(api);
   const reader = new Reader(frame);
   const header = readResponseHeader(reader, responseHeaderVersion(api.apiKey, codec.isFlexible(apiVersion)));
   const body = codec.decodeResponse(reader, apiVersion);
-  if (reader.remaining !== 0)
+  if (reader.remaining !== 0 && options.allowTrailingBytes !== true)
     throw new CodecError(
       "MALFORMED",
       `${api.name} v${apiVersion} response has ${reader.remaining} trailing bytes`,
