@@ -41,6 +41,16 @@ export {
   KafkaTimeoutError,
   throwIfError,
 } from "./errors.ts";
+export { type BatchOptions, batchesOf } from "./patterns/batching.ts";
+export {
+  type DeadLetterOptions,
+  deadLetterHeaders,
+  deadLetterRecord,
+  type Outcome,
+  processWithRetry,
+  type RetryOptions,
+} from "./patterns/retry.ts";
+export { closeOnSignals, type ShutdownOptions } from "./patterns/shutdown.ts";
 export { backoffDelay, sleep } from "./retry.ts";
 export { bytes, type Deserializer, json, type Serde, type Serializer, string } from "./serde.ts";
 export type {
