@@ -35,6 +35,31 @@ export {
   type SendOptions,
 } from "./connection/index.ts";
 export {
+  type AssignorName,
+  type AutoOffsetReset,
+  type CommitCallback,
+  CommitFailedError,
+  Consumer,
+  type ConsumerBatch,
+  type ConsumerEvent,
+  type ConsumerGroupMetadata,
+  type ConsumerOptions,
+  ConsumerProtocolError,
+  cooperativeStickyAssignor,
+  decodeAssignment,
+  decodeSubscription,
+  encodeAssignment,
+  encodeSubscription,
+  type IsolationLevel,
+  NoOffsetForPartitionError,
+  type PartitionAssignor,
+  type PartitionBatch,
+  type RebalanceListener,
+  rangeAssignor,
+  roundRobinAssignor,
+  type TopicPartitionOffset,
+} from "./consumer/index.ts";
+export {
   KafkaClientError,
   KafkaConnectionError,
   KafkaProtocolError,
@@ -51,6 +76,22 @@ export {
   type RetryOptions,
 } from "./patterns/retry.ts";
 export { closeOnSignals, type ShutdownOptions } from "./patterns/shutdown.ts";
+export {
+  type Acks,
+  type CompressionName,
+  keyPartition,
+  murmur2,
+  type Partitioner,
+  type PartitionerArgs,
+  Producer,
+  type ProducerOptions,
+  type SendOffsetsArgs,
+  Transaction,
+  type TransactionState,
+  type TxnGroupMetadata,
+  type TxnOffset,
+  toPositive,
+} from "./producer/index.ts";
 export { backoffDelay, sleep } from "./retry.ts";
 export { bytes, type Deserializer, json, type Serde, type Serializer, string } from "./serde.ts";
 export type {
