@@ -5,7 +5,10 @@
 
 import { runBroker } from "./commands/broker.ts";
 import { runConfigs } from "./commands/configs.ts";
+import { runConsume } from "./commands/consume.ts";
 import { runGroups } from "./commands/groups.ts";
+import { runPerf } from "./commands/perf.ts";
+import { runProduce } from "./commands/produce.ts";
 import { runTopics } from "./commands/topics.ts";
 
 const commands: Record<string, string> = {
@@ -39,7 +42,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   if (command === "topics") return runTopics(rest);
   if (command === "groups") return runGroups(rest);
   if (command === "configs") return runConfigs(rest);
-  console.error(`nagare ${command}: not implemented yet`);
+  if (command === "produce") return runProduce(rest);
+  if (command === "consume") return runConsume(rest);
+  if (command === "perf") return runPerf(rest);
+  console.error(`nagare ${command}: unknown command`);
   return 2;
 }
 

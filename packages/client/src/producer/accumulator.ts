@@ -113,9 +113,17 @@ export class RecordAccumulator {
     return { batches, nextReadyAt };
   }
 
-  /** Every queued batch, oldest first per partition (for delivery-timeout checks). */
+  /** Every queued batch, oldest first per partition. */
   *queued(): Generator<ProducerBatch> {
     for (const queue of this.queues.values()) yield* queue;
+  }
+
+  /**
+   * The queues themselves, oldest batch first (creation times only grow along a queue: retried
+   * batches go back to the front), so a scan for expired batches can stop at the first young one.
+   */
+  partitionQueues(): Iterable<readonly ProducerBatch[]> {
+    return this.queues.values();
   }
 
   /** Takes a head batch out of its queue for sending (closing it if it was still open). */

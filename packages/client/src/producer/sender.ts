@@ -342,10 +342,17 @@ export class Sender {
   private expireQueued(now: number): void {
     const expired: ProducerBatch[] = [];
     let nextExpiry = Number.POSITIVE_INFINITY;
-    for (const batch of this.options.accumulator.queued()) {
-      const expiresAt = batch.createdAt + this.options.deliveryTimeoutMs;
-      if (expiresAt <= now) expired.push(batch);
-      else nextExpiry = Math.min(nextExpiry, expiresAt);
+    // Each queue is ordered by creation time: only its expired prefix needs looking at, which
+    // keeps this check O(partitions) per send loop rather than O(queued batches).
+    for (const queue of this.options.accumulator.partitionQueues()) {
+      for (const batch of queue) {
+        const expiresAt = batch.createdAt + this.options.deliveryTimeoutMs;
+        if (expiresAt > now) {
+          nextExpiry = Math.min(nextExpiry, expiresAt);
+          break;
+        }
+        expired.push(batch);
+      }
     }
     this.schedule(nextExpiry);
     for (const batch of expired) {
