@@ -342,12 +342,19 @@ function stringType(flexible: boolean, nullable: boolean): TypeCodec {
   };
 }
 
+const emptyBytes = Buffer.alloc(0);
+
 function bytesType(flexible: boolean, nullable: boolean): TypeCodec {
   return {
     read: (r) => {
       const length = flexible ? r.unsignedVarint() - 1 : r.int32();
       if (length < 0) {
-        if (length === -1 && nullable) return null;
+        if (length === -1) {
+          if (nullable) return null;
+          // Null where the schema has no null: read as empty, as librdkafka does (its mock cluster
+          // sends a null SyncGroup assignment with an error code); nothing is lost.
+          return emptyBytes;
+        }
         throw new CodecError("MALFORMED", `bytes length ${length} is not allowed here`);
       }
       return r.take(length);
