@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { KafkaClientError, KafkaProtocolError, Producer } from "@nagare/client";
+import { Admin, KafkaClientError, KafkaProtocolError, Producer } from "@nagare/client";
 import { type StartedBroker, startBroker } from "@nagare/testkit";
 import { Kafka, logLevel } from "kafkajs";
 import { requireTool } from "../e2e/support/clients.ts";
@@ -115,7 +115,26 @@ test("sendOffsets: the group's offsets become visible to OffsetFetch when the tr
     [2, "-1"],
   ]);
   await txn.commit();
-  assert.deepEqual(await fetchOffsets("processors"), [
+  // EndTxn answers once the commit is decided; the markers that make the offsets visible follow
+  // (as in Kafka — consumers wait with require_stable). Wait for them, bounded.
+  const settled = async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const view = await fetchOffsets("processors");
+      if (
+        JSON.stringify(view) !==
+          JSON.stringify([
+            [0, "-1"],
+            [1, "-1"],
+            [2, "-1"],
+          ]) ||
+        Date.now() > deadline
+      )
+        return view;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  assert.deepEqual(await settled(), [
     [0, "42"],
     [1, "-1"],
     [2, "7"],
@@ -128,7 +147,25 @@ test("sendOffsets: the group's offsets become visible to OffsetFetch when the tr
     offsets: [{ topic: "txn-in", partition: 0, offset: 100n }],
   });
   await abortedTxn.abort();
-  assert.deepEqual((await fetchOffsets("processors"))?.[0], [0, "42"]);
+  const ourAdmin = new Admin({ brokers: [broker.bootstrap] });
+  t.after(() => ourAdmin.close());
+  // require_stable (our admin asks for it) answers only once the abort's markers are written.
+  const stable = async () => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        return await ourAdmin.listGroupOffsets("processors", [{ topic: "txn-in", partition: 0 }]);
+      } catch (error) {
+        if (
+          !(error instanceof KafkaProtocolError && error.type === "UNSTABLE_OFFSET_COMMIT") ||
+          Date.now() > deadline
+        )
+          throw error;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+  };
+  assert.equal((await stable())[0]?.offset, 42n);
 });
 
 test("a second producer with the same transactionalId fences the first", async (t) => {
