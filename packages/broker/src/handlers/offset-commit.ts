@@ -17,6 +17,7 @@
 
 import { OffsetCommit, type OffsetCommitResponseInput } from "@nagare/protocol";
 import { defineHandler } from "../dispatch/handler.ts";
+import { commitTopics, everyPartitionError, partitionExists } from "./committed-offsets-request.ts";
 
 export const offsetCommitHandler = defineHandler({
   api: OffsetCommit,
@@ -31,28 +32,14 @@ export const offsetCommitHandler = defineHandler({
         groupInstanceId: request.groupInstanceId,
         generationId: request.generationIdOrMemberEpoch,
         apiVersion: ctx.apiVersion,
-        topics: request.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({
-            partitionIndex: p.partitionIndex,
-            committedOffset: p.committedOffset,
-            committedLeaderEpoch: p.committedLeaderEpoch,
-            committedMetadata: p.committedMetadata,
-          })),
-        })),
+        topics: commitTopics(request.topics),
       },
-      (topic, partition) => {
-        const found = metadata.topic(topic);
-        return found !== undefined && partition >= 0 && partition < found.partitions;
-      },
+      partitionExists(metadata),
     );
     return { throttleTimeMs: 0, topics };
   },
   errorResponse: (request, errorCode) => ({
     throttleTimeMs: 0,
-    topics: request.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-    })),
+    topics: everyPartitionError(request.topics, errorCode),
   }),
 });

@@ -8,6 +8,7 @@
 
 import { TxnOffsetCommit } from "@nagare/protocol";
 import { defineHandler } from "../dispatch/handler.ts";
+import { commitTopics, everyPartitionError, partitionExists } from "./committed-offsets-request.ts";
 
 export const txnOffsetCommitHandler = defineHandler({
   api: TxnOffsetCommit,
@@ -24,28 +25,14 @@ export const txnOffsetCommitHandler = defineHandler({
         apiVersion: ctx.apiVersion,
         producerId: request.producerId,
         producerEpoch: request.producerEpoch,
-        topics: request.topics.map((t) => ({
-          name: t.name,
-          partitions: t.partitions.map((p) => ({
-            partitionIndex: p.partitionIndex,
-            committedOffset: p.committedOffset,
-            committedLeaderEpoch: p.committedLeaderEpoch,
-            committedMetadata: p.committedMetadata,
-          })),
-        })),
+        topics: commitTopics(request.topics),
       },
-      (topic, partition) => {
-        const found = metadata.topic(topic);
-        return found !== undefined && partition >= 0 && partition < found.partitions;
-      },
+      partitionExists(metadata),
     );
     return { throttleTimeMs: 0, topics };
   },
   errorResponse: (request, errorCode) => ({
     throttleTimeMs: 0,
-    topics: request.topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-    })),
+    topics: everyPartitionError(request.topics, errorCode),
   }),
 });
