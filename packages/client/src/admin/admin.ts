@@ -21,7 +21,7 @@ import {
   OffsetDelete,
   OffsetFetch,
 } from "@nagare/protocol";
-import { Cluster, type ClusterOptions, type TopicInfo } from "../cluster/cluster.ts";
+import { Cluster, type ClusterOptions, type TopicInfo, topicsFromMetadata } from "../cluster/cluster.ts";
 import type { BrokerConnection } from "../connection/broker-connection.ts";
 import { KafkaProtocolError, throwIfError } from "../errors.ts";
 import type { TopicPartition } from "../types.ts";
@@ -173,28 +173,7 @@ export class Admin {
       includeClusterAuthorizedOperations: false,
       includeTopicAuthorizedOperations: false,
     });
-    const out = new Map<string, TopicInfo>();
-    for (const t of response.topics) {
-      if (t.name === null) continue;
-      out.set(t.name, {
-        name: t.name,
-        topicId: t.topicId,
-        isInternal: t.isInternal,
-        errorCode: t.errorCode,
-        partitions: t.partitions
-          .map((p) => ({
-            topic: t.name as string,
-            partition: p.partitionIndex,
-            leader: p.leaderId,
-            leaderEpoch: p.leaderEpoch,
-            replicas: p.replicaNodes,
-            isr: p.isrNodes,
-            errorCode: p.errorCode,
-          }))
-          .sort((a, b) => a.partition - b.partition),
-      });
-    }
-    return out;
+    return topicsFromMetadata(response);
   }
 
   async describeTopics(names: readonly string[]): Promise<TopicInfo[]> {

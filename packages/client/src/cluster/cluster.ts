@@ -167,11 +167,16 @@ export class Cluster {
   /** Cached metadata, refreshed when older than metadata.max.age.ms or missing `topics`. */
   async metadata(topics: readonly string[] = []): Promise<MetadataSnapshot> {
     this.addTopics(topics);
+    return this.cachedMetadata(topics) ?? this.refresh();
+  }
+
+  /** The cached metadata when metadata() would return it without a request, else undefined. */
+  cachedMetadata(topics: readonly string[] = []): MetadataSnapshot | undefined {
     const snapshot = this.snapshot;
     const maxAge = this.options.metadataMaxAgeMs ?? 300_000;
     if (snapshot && Date.now() - snapshot.fetchedAt < maxAge && topics.every((t) => snapshot.topics.has(t)))
       return snapshot;
-    return this.refresh();
+    return undefined;
   }
 
   /** Fetches metadata now (one request at a time; concurrent callers share it). */
@@ -266,6 +271,19 @@ function toSnapshot(response: import("@nagare/protocol").MetadataResponse): Meta
   const brokers = new Map<number, BrokerInfo>(
     response.brokers.map((b) => [b.nodeId, { nodeId: b.nodeId, host: b.host, port: b.port, rack: b.rack }]),
   );
+  return {
+    clusterId: response.clusterId,
+    controllerId: response.controllerId,
+    brokers,
+    topics: topicsFromMetadata(response),
+    fetchedAt: Date.now(),
+  };
+}
+
+/** The topics of a Metadata response, partitions in index order. */
+export function topicsFromMetadata(
+  response: import("@nagare/protocol").MetadataResponse,
+): Map<string, TopicInfo> {
   const topics = new Map<string, TopicInfo>();
   for (const t of response.topics) {
     if (t.name === null) continue;
@@ -287,11 +305,5 @@ function toSnapshot(response: import("@nagare/protocol").MetadataResponse): Meta
         .sort((a, b) => a.partition - b.partition),
     });
   }
-  return {
-    clusterId: response.clusterId,
-    controllerId: response.controllerId,
-    brokers,
-    topics,
-    fetchedAt: Date.now(),
-  };
+  return topics;
 }

@@ -578,7 +578,7 @@ export class Consumer<K = string | null, V = string | null> implements AsyncIter
   }
 
   private async shutdown(): Promise<void> {
-    this.fetcher.wake();
+    this.fetcher.stop();
     const connected = await this.connecting?.then(
       () => true,
       () => false,

@@ -1,19 +1,29 @@
 // Fetching (Kafka's Fetcher/FetchCollector): one Fetch at a time to each partition leader, for the
-// positioned, unpaused partitions that have nothing buffered; responses are decoded as they arrive
-// and kept per partition until poll drains them. poll sends the next fetches before it returns
-// records, so the network works while the application processes (prefetch). Fetch sessions are
-// not used: every request is a full fetch (session id 0, epoch -1), which KIP-227 allows.
+// positioned, unpaused partitions; responses are decoded as they arrive and queued per partition
+// until poll drains them. poll sends the next fetches before it returns records, so the network
+// works while the application processes (prefetch). Fetch sessions are not used: every request is
+// a full fetch (session id 0, epoch -1), which KIP-227 allows.
+//
+// Unlike Java, a partition with one completed fetch still buffered is fetched again, from where
+// that fetch ends (a queue of at most maxQueuedFetches per partition). Waiting for the buffer to
+// empty first, as Java does, leaves the consumer idle for a round trip per fetch, and splits the
+// partitions of one leader into requests of their own as they drain at different times; then a
+// long-poll (fetchMaxWaitMs) on a partition at its end holds back the others behind it. With the
+// queue, every partition of a leader goes in each Fetch while the application works.
 //
 // A buffered fetch is used only if the partition's position still equals the offset it was
-// fetched from (a seek or a revocation makes it stale). OFFSET_OUT_OF_RANGE resets the position
-// per autoOffsetReset; leader moves and other retriable errors refresh the metadata and back off.
+// fetched from (a seek or a revocation makes it stale), and a prefetch only if it starts where
+// the queue ends. OFFSET_OUT_OF_RANGE resets the position per autoOffsetReset; leader moves and
+// other retriable errors refresh the metadata and back off. Errors are acted on only for a fetch
+// at the position: a prefetch that fails is dropped and made again, at the position, once the
+// records before it are consumed, so the application sees them first.
 
 import { ErrorCode, Fetch } from "@nagare/protocol";
-import { decodeBatches } from "@nagare/protocol/records";
+import { BatchHeader, decodeBatches, scanBatches } from "@nagare/protocol/records";
 import type { Cluster } from "../cluster/cluster.ts";
 import { KafkaClientError, KafkaProtocolError } from "../errors.ts";
 import type { TopicPartition } from "../types.ts";
-import { type RawRecord, recordsFromBatches } from "./fetch-records.ts";
+import { type AbortedTransaction, type RawRecord, recordsFromBatches } from "./fetch-records.ts";
 import type { IsolationLevel } from "./options.ts";
 import { keyOf, type PartitionState, type SubscriptionState } from "./subscription-state.ts";
 
@@ -32,10 +42,15 @@ export interface FetcherConfig {
 interface CompletedFetch {
   readonly tp: TopicPartition;
   readonly fetchOffset: bigint;
-  readonly records: RawRecord[];
+  /** The response's record bytes, decoded when first drained (then dropped). */
+  raw: Buffer | undefined;
+  readonly abortedTransactions: readonly AbortedTransaction[] | null;
+  /** Decoded records (empty until decoded). */
+  records: RawRecord[];
   index: number;
   readonly nextOffset: bigint;
-  readonly lastEpoch: number;
+  /** Known once decoded. */
+  lastEpoch: number;
   readonly highWatermark: bigint;
   readonly lastStableOffset: bigint;
   readonly logStartOffset: bigint;
@@ -47,6 +62,9 @@ export interface DrainedPartition {
   readonly highWatermark: bigint;
   readonly lastStableOffset: bigint;
 }
+
+/** Completed fetches buffered per partition: the one being drained and one prefetched. */
+const maxQueuedFetches = 2;
 
 /** Errors after which the partition's leader must be looked up again. */
 const refreshErrors: ReadonlySet<number> = new Set([
@@ -61,18 +79,42 @@ const refreshErrors: ReadonlySet<number> = new Set([
   ErrorCode.OFFSET_NOT_AVAILABLE,
 ]);
 
+/**
+ * Where a fetch of these batches continues (past the last whole batch ending at or after
+ * `fetchOffset`), from the batch headers alone; `fetchOffset` when no such batch is there.
+ */
+function endOfBatches(buf: Buffer, fetchOffset: bigint): bigint {
+  let next = fetchOffset;
+  for (const span of scanBatches(buf)) {
+    if (span.kind === "truncated") break;
+    const header = new BatchHeader(buf, span.position);
+    const last = header.baseOffset + BigInt(header.lastOffsetDelta);
+    if (last >= next) next = last + 1n;
+  }
+  return next;
+}
+
+/** The offset of the fetch's next record to hand out (its fetch offset until one is taken). */
+function nextRecordOffset(fetch: CompletedFetch): bigint {
+  return fetch.index === 0 ? fetch.fetchOffset : (fetch.records[fetch.index - 1] as RawRecord).offset + 1n;
+}
+
 export class Fetcher {
   private readonly cluster: Cluster;
   private readonly state: SubscriptionState;
   private readonly config: FetcherConfig;
-  private readonly buffered = new Map<string, CompletedFetch>();
+  /** Per partition, completed fetches in offset order, each starting where the one before ends. */
+  private readonly buffered = new Map<string, CompletedFetch[]>();
   private readonly inFlight = new Set<number>();
+  /** Partitions whose prefetch failed: fetched again only from the position (queue drained). */
+  private readonly noPrefetch = new Set<string>();
   /** Node id → no fetch before this time (after an error). */
   private readonly backoffUntil = new Map<number, number>();
   private waiters: (() => void)[] = [];
   /** An error for the application (e.g. an out-of-range offset with autoOffsetReset "none"). */
   private error: Error | undefined;
   private refreshing: Promise<unknown> | undefined;
+  private stopped = false;
 
   constructor(cluster: Cluster, state: SubscriptionState, config: FetcherConfig) {
     this.cluster = cluster;
@@ -87,13 +129,31 @@ export class Fetcher {
     if (error) throw error;
   }
 
-  /** Sends a fetch to every leader that has none in flight, for partitions with nothing buffered. */
+  /** Where the partition's next fetch starts, or undefined when its queue is full. */
+  private nextFetchOffset(s: PartitionState): bigint | undefined {
+    const key = keyOf(s);
+    const queue = this.buffered.get(key);
+    if (!queue || queue.length === 0) return s.position ?? undefined;
+    if (queue.length >= maxQueuedFetches || this.noPrefetch.has(key)) return undefined;
+    return (queue[queue.length - 1] as CompletedFetch).nextOffset;
+  }
+
+  /** Whether a fetch from `offset` would find nothing yet (the broker would long-poll it). */
+  private caughtUp(s: PartitionState, offset: bigint): boolean {
+    const end = this.config.isolationLevel === "read_committed" ? s.lastStableOffset : s.highWatermark;
+    return end >= 0n && offset >= end;
+  }
+
+  /** Sends a fetch to every leader that has none in flight, for partitions whose queue has room. */
   async sendFetches(): Promise<void> {
-    const byLeader = new Map<number, PartitionState[]>();
-    const wanted = this.state.fetchable().filter((s) => !this.buffered.has(keyOf(s)));
-    if (wanted.length === 0) return;
+    if (this.stopped) return;
+    if (!this.state.fetchable().some((s) => this.nextFetchOffset(s) !== undefined)) return;
     const snapshot = await this.cluster.metadata().catch(() => undefined);
-    for (const s of wanted) {
+    if (this.stopped) return;
+    // Taken after the await: positions and queues may have moved meanwhile.
+    const byLeader = new Map<number, { s: PartitionState; offset: bigint; epoch: number }[]>();
+    const heldBack = new Set<number>();
+    for (const s of this.state.fetchable()) {
       const info = snapshot?.topics.get(s.topic)?.partitions.find((p) => p.partition === s.partition);
       const leader = info && info.leader >= 0 ? info.leader : undefined;
       if (leader === undefined) {
@@ -101,22 +161,28 @@ export class Fetcher {
         continue;
       }
       if (this.inFlight.has(leader) || (this.backoffUntil.get(leader) ?? 0) > Date.now()) continue;
+      const offset = this.nextFetchOffset(s);
+      if (offset === undefined) {
+        heldBack.add(leader);
+        continue;
+      }
       const list = byLeader.get(leader);
-      if (list) list.push(s);
-      else byLeader.set(leader, [s]);
+      const entry = { s, offset, epoch: info?.leaderEpoch ?? -1 };
+      if (list) list.push(entry);
+      else byLeader.set(leader, [entry]);
     }
-    for (const [leader, partitions] of byLeader) {
+    for (const [leader, list] of byLeader) {
+      // Only partitions at their end would go while others wait for room in their queues: the
+      // broker would hold the request for fetchMaxWaitMs, and the held-back partitions with it
+      // (one fetch per leader). They go together once those have room again.
+      if (heldBack.has(leader) && list.every((e) => this.caughtUp(e.s, e.offset))) continue;
       this.inFlight.add(leader);
-      const epochs = new Map(
-        partitions.map((s) => [
-          keyOf(s),
-          snapshot?.topics.get(s.topic)?.partitions.find((p) => p.partition === s.partition)?.leaderEpoch ??
-            -1,
-        ]),
-      );
-      void this.fetchFrom(leader, partitions, epochs).finally(() => {
+      void this.fetchFrom(leader, list).finally(() => {
         this.inFlight.delete(leader);
         this.wake();
+        // The next fetch goes out now, not at the next poll: the broker reads it while this
+        // answer is decoded and handed out.
+        this.sendFetches().catch(() => undefined);
       });
     }
   }
@@ -133,15 +199,14 @@ export class Fetcher {
 
   private async fetchFrom(
     leader: number,
-    partitions: readonly PartitionState[],
-    leaderEpochs: ReadonlyMap<string, number>,
+    targets: readonly { s: PartitionState; offset: bigint; epoch: number }[],
   ): Promise<void> {
-    const offsets = new Map(partitions.map((s) => [keyOf(s), s.position as bigint]));
-    const byTopic = new Map<string, PartitionState[]>();
-    for (const s of partitions) {
-      const list = byTopic.get(s.topic);
-      if (list) list.push(s);
-      else byTopic.set(s.topic, [s]);
+    const offsets = new Map(targets.map((t) => [keyOf(t.s), t.offset]));
+    const byTopic = new Map<string, { s: PartitionState; offset: bigint; epoch: number }[]>();
+    for (const t of targets) {
+      const list = byTopic.get(t.s.topic);
+      if (list) list.push(t);
+      else byTopic.set(t.s.topic, [t]);
     }
     try {
       const connection = await this.cluster.connectToNode(leader);
@@ -159,10 +224,10 @@ export class Fetcher {
           sessionEpoch: -1,
           topics: [...byTopic].map(([topic, list]) => ({
             topic,
-            partitions: list.map((s) => ({
-              partition: s.partition,
-              currentLeaderEpoch: leaderEpochs.get(keyOf(s)) ?? -1,
-              fetchOffset: offsets.get(keyOf(s)) as bigint,
+            partitions: list.map((t) => ({
+              partition: t.s.partition,
+              currentLeaderEpoch: t.epoch,
+              fetchOffset: t.offset,
               logStartOffset: -1n,
               partitionMaxBytes: this.config.maxPartitionFetchBytes,
             })),
@@ -177,12 +242,18 @@ export class Fetcher {
       for (const topic of response.responses)
         for (const p of topic.partitions) {
           const tp = { topic: topic.topic, partition: p.partitionIndex };
-          const fetchOffset = offsets.get(keyOf(tp));
+          const key = keyOf(tp);
+          const fetchOffset = offsets.get(key);
           const current = this.state.get(tp);
           // Revoked, or moved by a seek while the fetch was out: the answer is stale.
-          if (fetchOffset === undefined || !current || current.position !== fetchOffset) continue;
-          if (p.errorCode === ErrorCode.NONE) this.complete(tp, fetchOffset, p, current);
-          else if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
+          if (fetchOffset === undefined || !current || this.expectedFetchOffset(current) !== fetchOffset)
+            continue;
+          const prefetch = current.position !== fetchOffset;
+          if (p.errorCode === ErrorCode.NONE) this.complete(tp, fetchOffset, p, current, prefetch, leader);
+          else if (prefetch) {
+            this.noPrefetch.add(key);
+            if (refreshErrors.has(p.errorCode)) needRefresh = true;
+          } else if (p.errorCode === ErrorCode.OFFSET_OUT_OF_RANGE) {
             if (this.config.autoOffsetReset === "none")
               this.error = new KafkaProtocolError(
                 p.errorCode,
@@ -216,26 +287,41 @@ export class Fetcher {
       records: Buffer | null;
     },
     current: PartitionState,
+    prefetch: boolean,
+    leader: number,
   ): void {
     current.highWatermark = p.highWatermark;
     current.lastStableOffset = p.lastStableOffset;
     current.logStartOffset = p.logStartOffset;
     if (p.records === null || p.records.length === 0) return;
-    const batches = decodeBatches(p.records, { allowTruncatedTail: true });
-    const decoded = recordsFromBatches(
-      batches,
-      fetchOffset,
-      this.config.isolationLevel,
-      p.abortedTransactions,
-    );
-    if (decoded.records.length === 0 && decoded.nextOffset === fetchOffset) return;
-    this.buffered.set(keyOf(tp), {
+    const key = keyOf(tp);
+    let nextOffset: bigint;
+    try {
+      nextOffset = endOfBatches(p.records, fetchOffset);
+    } catch (error) {
+      // Undecodable records go to the application once it reaches them.
+      if (prefetch) this.noPrefetch.add(key);
+      else {
+        this.error = error as Error;
+        this.backoffUntil.set(leader, Date.now() + this.config.retryBackoffMs);
+      }
+      return;
+    }
+    if (nextOffset === fetchOffset) return;
+    let queue = this.buffered.get(key);
+    if (!queue) {
+      queue = [];
+      this.buffered.set(key, queue);
+    }
+    queue.push({
       tp,
       fetchOffset,
-      records: decoded.records,
+      raw: p.records,
+      abortedTransactions: p.abortedTransactions,
+      records: [],
       index: 0,
-      nextOffset: decoded.nextOffset,
-      lastEpoch: decoded.lastEpoch,
+      nextOffset,
+      lastEpoch: -1,
       highWatermark: p.highWatermark,
       lastStableOffset: p.lastStableOffset,
       logStartOffset: p.logStartOffset,
@@ -244,8 +330,23 @@ export class Fetcher {
 
   /** True when some fetchable partition has buffered data. */
   hasData(): boolean {
-    for (const s of this.state.fetchable()) if (this.buffered.has(keyOf(s))) return true;
+    for (const s of this.state.fetchable()) if ((this.buffered.get(keyOf(s))?.length ?? 0) > 0) return true;
     return false;
+  }
+
+  /**
+   * The offset the partition's next fetch response must start at to be used: where its queue
+   * ends, or its position (a queue left stale by a position change is dropped first).
+   */
+  private expectedFetchOffset(s: PartitionState): bigint | null {
+    const key = keyOf(s);
+    const queue = this.buffered.get(key);
+    if (queue && queue.length > 0) {
+      if (s.position === nextRecordOffset(queue[0] as CompletedFetch))
+        return (queue[queue.length - 1] as CompletedFetch).nextOffset;
+      this.clear(s);
+    }
+    return s.position;
   }
 
   /**
@@ -258,28 +359,41 @@ export class Fetcher {
     for (const s of this.state.fetchable()) {
       if (budget <= 0) break;
       const key = keyOf(s);
-      const fetch = this.buffered.get(key);
-      if (!fetch) continue;
-      // Stale: the position moved (seek) since the fetch was sent.
-      const expected =
-        fetch.index === 0 ? fetch.fetchOffset : (fetch.records[fetch.index - 1] as RawRecord).offset + 1n;
-      if (s.position !== expected) {
-        this.buffered.delete(key);
-        continue;
+      const queue = this.buffered.get(key);
+      if (!queue) continue;
+      let taken: RawRecord[] = [];
+      let fetch: CompletedFetch | undefined;
+      // Through the queue's fetches in order (each starts where the one before ends).
+      while (budget > 0 && queue.length > 0) {
+        fetch = queue[0] as CompletedFetch;
+        // Stale: the position moved (seek) since the fetch was sent.
+        if (s.position !== nextRecordOffset(fetch)) {
+          this.clear(s);
+          break;
+        }
+        if (!this.decode(fetch)) {
+          this.clear(s);
+          break;
+        }
+        const part =
+          fetch.index === 0 && fetch.records.length <= budget
+            ? fetch.records
+            : fetch.records.slice(fetch.index, fetch.index + budget);
+        fetch.index += part.length;
+        budget -= part.length;
+        taken = taken.length === 0 ? part : taken.concat(part);
+        if (fetch.index >= fetch.records.length) {
+          queue.shift();
+          s.position = fetch.nextOffset;
+          s.positionEpoch = fetch.lastEpoch >= 0 ? fetch.lastEpoch : s.positionEpoch;
+        } else {
+          const last = part.at(-1) as RawRecord;
+          s.position = last.offset + 1n;
+          s.positionEpoch = last.leaderEpoch;
+        }
       }
-      const taken = fetch.records.slice(fetch.index, fetch.index + budget);
-      fetch.index += taken.length;
-      budget -= taken.length;
-      if (fetch.index >= fetch.records.length) {
-        this.buffered.delete(key);
-        s.position = fetch.nextOffset;
-        s.positionEpoch = fetch.lastEpoch >= 0 ? fetch.lastEpoch : s.positionEpoch;
-      } else {
-        const last = taken.at(-1) as RawRecord;
-        s.position = last.offset + 1n;
-        s.positionEpoch = last.leaderEpoch;
-      }
-      if (taken.length > 0)
+      if (queue.length === 0) this.clear(s);
+      if (taken.length > 0 && fetch)
         result.push({
           tp: { topic: s.topic, partition: s.partition },
           records: taken,
@@ -290,10 +404,39 @@ export class Fetcher {
     return result;
   }
 
+  /**
+   * Decodes a fetch's records on first use, so the next Fetch is on its way while this one is
+   * decoded. A corrupt batch is an error for the application, after the records before it.
+   */
+  private decode(fetch: CompletedFetch): boolean {
+    const raw = fetch.raw;
+    if (raw === undefined) return true;
+    fetch.raw = undefined;
+    try {
+      const decoded = recordsFromBatches(
+        decodeBatches(raw, { allowTruncatedTail: true }),
+        fetch.fetchOffset,
+        this.config.isolationLevel,
+        fetch.abortedTransactions,
+      );
+      fetch.records = decoded.records;
+      fetch.lastEpoch = decoded.lastEpoch;
+      return true;
+    } catch (error) {
+      this.error = error as Error;
+      return false;
+    }
+  }
+
   /** Drops buffered data (after a seek, a revocation, or for every partition). */
   clear(tp?: TopicPartition): void {
-    if (tp) this.buffered.delete(keyOf(tp));
-    else this.buffered.clear();
+    if (tp) {
+      this.buffered.delete(keyOf(tp));
+      this.noPrefetch.delete(keyOf(tp));
+    } else {
+      this.buffered.clear();
+      this.noPrefetch.clear();
+    }
   }
 
   /** Waits until a fetch completes, `timeoutMs` passes, or wake() is called. */
@@ -313,5 +456,11 @@ export class Fetcher {
 
   wake(): void {
     for (const waiter of this.waiters.splice(0)) waiter();
+  }
+
+  /** No more fetches (the consumer is closing). */
+  stop(): void {
+    this.stopped = true;
+    this.wake();
   }
 }

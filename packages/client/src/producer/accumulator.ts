@@ -5,7 +5,7 @@
 // hold is released when their batch completes.
 
 import type { RecordMetadata } from "../types.ts";
-import { type AppendedRecord, ProducerBatch } from "./batch.ts";
+import { type AppendedRecord, ProducerBatch, type RejectRecord, type ResolveRecord } from "./batch.ts";
 import type { MemoryLimit } from "./memory-limit.ts";
 
 export interface AccumulatorOptions {
@@ -66,6 +66,21 @@ export class RecordAccumulator {
     size: number,
     reserved: number,
   ): Promise<RecordMetadata> {
+    return new Promise((resolve, reject) =>
+      this.add(topic, partition, record, size, reserved, resolve, reject),
+    );
+  }
+
+  /** append() settling a promise the caller made (one promise per record, not two). */
+  add(
+    topic: string,
+    partition: number,
+    record: AppendedRecord,
+    size: number,
+    reserved: number,
+    resolve: ResolveRecord,
+    reject: RejectRecord,
+  ): void {
     const key = partitionKey(topic, partition);
     let queue = this.queues.get(key);
     if (!queue) {
@@ -76,15 +91,14 @@ export class RecordAccumulator {
     if (batch && !batch.closed && !batch.fits(size, this.options.batchSize)) this.close(batch);
     let created = false;
     if (!batch || batch.closed) {
-      batch = new ProducerBatch(topic, partition, this.now());
+      batch = new ProducerBatch(topic, partition, this.now(), this.options.batchSize);
       queue.push(batch);
       this.incomplete.add(batch);
       created = true;
     }
-    const result = batch.append(record, size, reserved);
+    batch.add(record, size, reserved, resolve, reject);
     if (batch.estimatedBytes >= this.options.batchSize) this.close(batch);
     if (created || batch.closed) this.options.wake?.();
-    return result;
   }
 
   private close(batch: ProducerBatch): void {

@@ -2,15 +2,26 @@
 // keeps each record's promise, its producer id/epoch/sequence (idempotence) and its encoded bytes:
 // a retry resends exactly the bytes sent before unless the sequence was deliberately rewritten
 // (after an epoch bump), so the broker can recognise it as a duplicate.
+//
+// Records are written into the batch's buffer as they are appended (Java's MemoryRecordsBuilder),
+// not kept as objects until the batch is sent: a record object per record lived until its batch
+// went out, long enough to be promoted, and made GC the producer's largest cost at high rates.
+// The v2 header is written when the batch is encoded, with the compressed records if asked.
 
 import {
-  type CompressionType,
-  encodeBatch,
+  BATCH_HEADER_SIZE,
+  CompressionType,
+  compress,
+  crc32c,
+  encodeAttributes,
   type KafkaRecord,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
   type RecordHeader,
+  sizeOfRecordBody,
+  TimestampType,
+  writeRecord,
 } from "@nagare/protocol/records";
 import type { RecordMetadata } from "../types.ts";
 
@@ -25,13 +36,46 @@ export interface AppendedRecord {
   readonly timestamp: number;
 }
 
-interface Waiter {
-  readonly resolve: (metadata: RecordMetadata) => void;
-  readonly reject: (error: Error) => void;
-}
+// RecordBatch v2 header fields (Kafka protocol guide, "Record Batch"), big-endian.
+const BATCH_LENGTH_OFFSET = 8;
+const PARTITION_LEADER_EPOCH_OFFSET = 12;
+const MAGIC_OFFSET = 16;
+const CRC_OFFSET = 17;
+const ATTRIBUTES_OFFSET = 21;
+const LAST_OFFSET_DELTA_OFFSET = 23;
+const BASE_TIMESTAMP_OFFSET = 27;
+const MAX_TIMESTAMP_OFFSET = 35;
+const PRODUCER_ID_OFFSET = 43;
+const PRODUCER_EPOCH_OFFSET = 51;
+const BASE_SEQUENCE_OFFSET = 53;
+const RECORD_COUNT_OFFSET = 57;
+/** Bytes before batchLength's count starts (baseOffset + batchLength). */
+const BATCH_LENGTH_PREFIX = 12;
+const MAGIC = 2;
+/** The smallest buffer a batch starts with; it doubles (up to its batchSize) as records come. */
+const MIN_CAPACITY = 4096;
+/** Varint overhead the buffer keeps room for beyond a record's body (its length prefix). */
+const MAX_VARINT32 = 5;
+
+const noHeaders: RecordHeader[] = [];
+/** One record object reused for every write: writeRecord reads it and keeps nothing. */
+const scratch: KafkaRecord = {
+  attributes: 0,
+  timestampDelta: 0n,
+  offsetDelta: 0,
+  key: null,
+  value: null,
+  headers: noHeaders,
+};
+
+export type ResolveRecord = (metadata: RecordMetadata) => void;
+export type RejectRecord = (error: Error) => void;
 
 /** Kafka's size estimate of one record in a batch: the data plus worst-case varint overhead. */
-export function estimateRecordSize(record: AppendedRecord, headersBytes: number): number {
+export function estimateRecordSize(
+  record: Pick<AppendedRecord, "key" | "value">,
+  headersBytes: number,
+): number {
   return 21 + (record.key?.length ?? 0) + (record.value?.length ?? 0) + headersBytes;
 }
 
@@ -39,9 +83,17 @@ export class ProducerBatch {
   readonly topic: string;
   readonly partition: number;
   readonly createdAt: number;
-  readonly records: KafkaRecord[] = [];
+  /** The batch header's room, then the records as written so far (up to `used`). */
+  private buffer: Buffer;
+  private used = BATCH_HEADER_SIZE;
+  private count = 0;
+  private maxTimestamp = 0;
+  /** Where the buffer stops doubling (batchSize: a batch is closed once it reaches it). */
+  private readonly capacityHint: number;
   private readonly timestamps: number[] = [];
-  private readonly waiters: Waiter[] = [];
+  /** Each record's promise, settled when the batch completes (kept as two arrays: no object per record). */
+  private readonly resolves: ResolveRecord[] = [];
+  private readonly rejects: RejectRecord[] = [];
   private baseTimestamp = 0;
   /** Header plus estimated record bytes (what batchSize is compared with). */
   estimatedBytes = BATCH_OVERHEAD;
@@ -64,17 +116,20 @@ export class ProducerBatch {
   readonly done: Promise<void>;
   private markDone!: () => void;
 
-  constructor(topic: string, partition: number, createdAt: number) {
+  /** `batchSize` sizes the buffer: it starts small and grows to it as records come. */
+  constructor(topic: string, partition: number, createdAt: number, batchSize = 16384) {
     this.topic = topic;
     this.partition = partition;
     this.createdAt = createdAt;
+    this.capacityHint = Math.max(batchSize, BATCH_HEADER_SIZE);
+    this.buffer = Buffer.allocUnsafe(Math.min(this.capacityHint, MIN_CAPACITY));
     this.done = new Promise((resolve) => {
       this.markDone = resolve;
     });
   }
 
   get recordCount(): number {
-    return this.records.length;
+    return this.count;
   }
 
   get hasSequence(): boolean {
@@ -82,7 +137,7 @@ export class ProducerBatch {
   }
 
   get lastSequence(): number {
-    return (this.baseSequence + this.records.length - 1) | 0;
+    return (this.baseSequence + this.count - 1) | 0;
   }
 
   get isDone(): boolean {
@@ -91,23 +146,53 @@ export class ProducerBatch {
 
   /** Whether a record of `size` estimated bytes fits (the first record always does). */
   fits(size: number, batchSize: number): boolean {
-    return this.records.length === 0 || this.estimatedBytes + size <= batchSize;
+    return this.count === 0 || this.estimatedBytes + size <= batchSize;
   }
 
   append(record: AppendedRecord, size: number, reserved: number): Promise<RecordMetadata> {
-    if (this.records.length === 0) this.baseTimestamp = record.timestamp;
-    this.records.push({
-      attributes: 0,
-      timestampDelta: BigInt(record.timestamp - this.baseTimestamp),
-      offsetDelta: this.records.length,
-      key: record.key,
-      value: record.value,
-      headers: record.headers,
-    });
+    return new Promise((resolve, reject) => this.add(record, size, reserved, resolve, reject));
+  }
+
+  /** Appends a record whose promise the caller made: `resolve`/`reject` settle it with the batch. */
+  add(
+    record: AppendedRecord,
+    size: number,
+    reserved: number,
+    resolve: ResolveRecord,
+    reject: RejectRecord,
+  ): void {
+    if (this.count === 0) {
+      this.baseTimestamp = record.timestamp;
+      this.maxTimestamp = record.timestamp;
+    } else if (record.timestamp > this.maxTimestamp) this.maxTimestamp = record.timestamp;
+    scratch.timestampDelta = BigInt(record.timestamp - this.baseTimestamp);
+    scratch.offsetDelta = this.count;
+    scratch.key = record.key;
+    scratch.value = record.value;
+    scratch.headers = record.headers;
+    try {
+      const bodySize = sizeOfRecordBody(scratch);
+      this.ensureRoom(bodySize + MAX_VARINT32);
+      this.used = writeRecord(this.buffer, this.used, scratch, bodySize);
+    } finally {
+      scratch.key = null;
+      scratch.value = null;
+      scratch.headers = noHeaders;
+    }
+    this.count++;
     this.timestamps.push(record.timestamp);
     this.estimatedBytes += size;
     this.reservedBytes += reserved;
-    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+    this.resolves.push(resolve);
+    this.rejects.push(reject);
+  }
+
+  private ensureRoom(bytes: number): void {
+    const needed = this.used + bytes;
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(this.buffer.length * 2, this.capacityHint)));
+    this.buffer.copy(grown, 0, 0, this.used);
+    this.buffer = grown;
   }
 
   /** Sets the idempotence fields (drops cached bytes when they change). */
@@ -128,17 +213,43 @@ export class ProducerBatch {
 
   /** The wire bytes (encoded once, reused by retries). */
   encode(compression: CompressionType, snappyFormat: "raw" | "xerial"): Buffer {
-    this.encoded ??= encodeBatch({
-      baseTimestamp: BigInt(this.baseTimestamp),
-      compression,
-      compressOptions: { snappyFormat },
-      producerId: this.producerId,
-      producerEpoch: this.producerEpoch,
-      baseSequence: this.baseSequence,
-      isTransactional: this.isTransactional,
-      records: this.records,
-    });
-    return this.encoded;
+    if (this.encoded) return this.encoded;
+    let out: Buffer;
+    if (compression === CompressionType.NONE) out = this.buffer.subarray(0, this.used);
+    else {
+      const compressed = compress(compression, this.buffer.subarray(BATCH_HEADER_SIZE, this.used), {
+        snappyFormat,
+      });
+      out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
+      compressed.copy(out, BATCH_HEADER_SIZE);
+    }
+    out.writeBigInt64BE(0n, 0); // baseOffset: the broker assigns it
+    out.writeInt32BE(out.length - BATCH_LENGTH_PREFIX, BATCH_LENGTH_OFFSET);
+    out.writeInt32BE(-1, PARTITION_LEADER_EPOCH_OFFSET);
+    out.writeInt8(MAGIC, MAGIC_OFFSET);
+    out.writeInt16BE(
+      encodeAttributes({
+        compression,
+        timestampType: TimestampType.CREATE_TIME,
+        isTransactional: this.isTransactional,
+        isControl: false,
+        hasDeleteHorizonMs: false,
+      }),
+      ATTRIBUTES_OFFSET,
+    );
+    out.writeInt32BE(Math.max(0, this.count - 1), LAST_OFFSET_DELTA_OFFSET);
+    out.writeBigInt64BE(BigInt(this.baseTimestamp), BASE_TIMESTAMP_OFFSET);
+    out.writeBigInt64BE(
+      BigInt(this.count === 0 ? this.baseTimestamp : this.maxTimestamp),
+      MAX_TIMESTAMP_OFFSET,
+    );
+    out.writeBigInt64BE(this.producerId, PRODUCER_ID_OFFSET);
+    out.writeInt16BE(this.producerEpoch, PRODUCER_EPOCH_OFFSET);
+    out.writeInt32BE(this.baseSequence, BASE_SEQUENCE_OFFSET);
+    out.writeInt32BE(this.count, RECORD_COUNT_OFFSET);
+    out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
+    this.encoded = out;
+    return out;
   }
 
   /** The broker accepted the batch at `baseOffset` (-1 when unknown, as with acks=0). */
@@ -146,21 +257,21 @@ export class ProducerBatch {
     if (this.settled) return;
     this.settled = true;
     const appendTime = logAppendTimeMs >= 0n ? Number(logAppendTimeMs) : undefined;
-    this.waiters.forEach((waiter, i) => {
-      waiter.resolve({
-        topic: this.topic,
-        partition: this.partition,
+    const { topic, partition, resolves, timestamps } = this;
+    for (let i = 0; i < resolves.length; i++)
+      (resolves[i] as ResolveRecord)({
+        topic,
+        partition,
         offset: baseOffset < 0n ? -1n : baseOffset + BigInt(i),
-        timestamp: appendTime ?? (this.timestamps[i] as number),
+        timestamp: appendTime ?? (timestamps[i] as number),
       });
-    });
     this.markDone();
   }
 
   fail(error: Error): void {
     if (this.settled) return;
     this.settled = true;
-    for (const waiter of this.waiters) waiter.reject(error);
+    for (const reject of this.rejects) reject(error);
     this.markDone();
   }
 }

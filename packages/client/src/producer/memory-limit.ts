@@ -27,6 +27,13 @@ export class MemoryLimit {
     return this.waiters.length;
   }
 
+  /** Takes `bytes` if they are free now and nobody waits; false otherwise (nothing taken). */
+  tryReserve(bytes: number): boolean {
+    if (this.waiters.length > 0 || this.used + bytes > this.total) return false;
+    this.used += bytes;
+    return true;
+  }
+
   /** Takes `bytes`, waiting up to `maxBlockMs` for others to release theirs. */
   reserve(bytes: number, maxBlockMs: number): Promise<void> {
     if (bytes > this.total)

@@ -4,13 +4,13 @@
 // transactions follow the Java client; see sender.ts, idempotence.ts and transaction-manager.ts.
 
 import { InitProducerId } from "@nagare/protocol";
-import { Cluster } from "../cluster/cluster.ts";
+import { Cluster, type MetadataSnapshot } from "../cluster/cluster.ts";
 import { KafkaClientError, KafkaProtocolError, KafkaTimeoutError } from "../errors.ts";
 import { sleep } from "../retry.ts";
 import { type Serializer, string } from "../serde.ts";
 import type { ProducerRecord, RecordMetadata } from "../types.ts";
 import { RecordAccumulator } from "./accumulator.ts";
-import { estimateRecordSize } from "./batch.ts";
+import { type AppendedRecord, estimateRecordSize, type RejectRecord, type ResolveRecord } from "./batch.ts";
 import { headersSize, toBatchHeaders } from "./headers.ts";
 import { SequenceBook } from "./idempotence.ts";
 import { MemoryLimit } from "./memory-limit.ts";
@@ -29,6 +29,23 @@ interface TopicPartitions {
   readonly available: readonly number[];
 }
 
+/** A send that waits its turn; `prepared` once serialized. */
+interface WaitingSend<K, V> {
+  readonly record: ProducerRecord<K, V>;
+  prepared: PreparedRecord | undefined;
+  readonly resolve: ResolveRecord;
+  readonly reject: RejectRecord;
+}
+
+/** A record serialized and measured, ready to go into a batch. */
+interface PreparedRecord extends AppendedRecord {
+  readonly topic: string;
+  readonly explicitPartition: number | undefined;
+  readonly size: number;
+  /** When send() began, for maxBlockMs. */
+  readonly started: number;
+}
+
 export class Producer<K = string | null, V = string | null> {
   private readonly options: ResolvedProducerOptions;
   private readonly cluster: Cluster;
@@ -43,8 +60,18 @@ export class Producer<K = string | null, V = string | null> {
   private sender: Sender | undefined;
   private idempotent: boolean;
   private connecting: Promise<void> | undefined;
-  /** Sends run their asynchronous steps one after another, so records keep the call order. */
-  private tail: Promise<unknown> = Promise.resolve();
+  /**
+   * Sends that must wait (to connect, for metadata or for buffer memory), in call order: while
+   * any wait, later sends queue behind them so records keep the call order.
+   */
+  private waiting: (WaitingSend<K, V> | undefined)[] = [];
+  /** Index of the first waiting send (a moving head: shift() is linear in V8 for long arrays). */
+  private waitingHead = 0;
+  /** The loop appending waiting sends (undefined when none wait). */
+  private pumping: Promise<void> | undefined;
+  /** Partition lists of the metadata snapshot they were taken from (rebuilt when it changes). */
+  private partitionsSnapshot: MetadataSnapshot | undefined;
+  private readonly partitionsByTopic = new Map<string, TopicPartitions>();
   private closed = false;
   private closing: Promise<void> | undefined;
   /** Aborted by close(): background retries (epoch bumps, coordinator lookups) stop. */
@@ -160,9 +187,54 @@ export class Producer<K = string | null, V = string | null> {
     } catch (error) {
       return Promise.reject(error);
     }
-    const appended = this.tail.then(() => this.enqueue(record));
-    this.tail = appended.catch(() => undefined);
-    return appended.then((entry) => entry.result);
+    // One promise per record, settled by its batch. Fast path: connected, nothing waiting ahead,
+    // metadata cached and buffer memory free — the record goes into its batch now.
+    return new Promise<RecordMetadata>((resolve, reject) => {
+      if (this.waitingHead === this.waiting.length && this.sender !== undefined) {
+        const prepared = this.prepare(record, Date.now());
+        const partitions = this.cachedPartitions(prepared.topic);
+        if (partitions !== undefined && this.memory.tryReserve(prepared.size)) {
+          this.appendReserved(prepared, partitions, resolve, reject);
+          return;
+        }
+        this.waiting.push({ record, prepared, resolve, reject });
+      } else this.waiting.push({ record, prepared: undefined, resolve, reject });
+      this.pumping ??= this.pump().finally(() => {
+        this.pumping = undefined;
+      });
+    });
+  }
+
+  /**
+   * Appends the waiting sends in order, each once it can go: a send waits at most maxBlockMs
+   * (from its turn, as a blocking send() in Java) for metadata and buffer memory. Sends that find room append one after the
+   * other without a promise of their own; a wait is one promise for all behind it.
+   */
+  private async pump(): Promise<void> {
+    while (this.waitingHead < this.waiting.length) {
+      const next = this.waiting[this.waitingHead] as WaitingSend<K, V>;
+      try {
+        if (this.sender === undefined) await this.connect();
+        if (next.prepared === undefined) this.checkUsable();
+        const prepared = next.prepared ?? this.prepare(next.record, Date.now());
+        next.prepared = prepared;
+        const deadline = prepared.started + this.options.maxBlockMs;
+        const partitions =
+          this.cachedPartitions(prepared.topic) ?? (await this.partitionsOf(prepared.topic, deadline));
+        if (!this.memory.tryReserve(prepared.size))
+          await this.memory.reserve(prepared.size, Math.max(0, deadline - Date.now()));
+        this.appendReserved(prepared, partitions, next.resolve, next.reject);
+      } catch (error) {
+        next.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+      this.waiting[this.waitingHead++] = undefined; // appended: let it be collected
+      if (this.waitingHead >= 1024 && this.waitingHead * 2 >= this.waiting.length) {
+        this.waiting = this.waiting.slice(this.waitingHead);
+        this.waitingHead = 0;
+      }
+    }
+    this.waiting = [];
+    this.waitingHead = 0;
   }
 
   /** Sends records in order; resolves when all are delivered (rejects with the first failure). */
@@ -172,7 +244,7 @@ export class Producer<K = string | null, V = string | null> {
 
   /** Makes every buffered record sendable now and waits until all have completed. */
   async flush(): Promise<void> {
-    await this.tail;
+    await this.pumping;
     await this.accumulator.flush();
   }
 
@@ -191,7 +263,7 @@ export class Producer<K = string | null, V = string | null> {
   close(): Promise<void> {
     this.closed = true;
     this.closing ??= (async () => {
-      await this.tail;
+      await this.pumping;
       if (this.connecting) {
         await this.connecting.catch(() => undefined);
         await this.accumulator.flush().catch(() => undefined);
@@ -211,36 +283,62 @@ export class Producer<K = string | null, V = string | null> {
     this.transactions?.checkCanSend();
   }
 
-  private async enqueue(record: ProducerRecord<K, V>): Promise<{ result: Promise<RecordMetadata> }> {
-    const started = Date.now();
-    await this.connect();
-    this.checkUsable();
+  /** Serializes and measures a record (throws for one larger than maxRequestSize). */
+  private prepare(record: ProducerRecord<K, V>, started: number): PreparedRecord {
     const topic = record.topic;
     const key = record.key === undefined ? null : this.keySerializer.serialize(record.key, topic);
     const value = this.valueSerializer.serialize(record.value, topic);
     const headers = toBatchHeaders(record.headers);
     const timestamp = record.timestamp ?? Date.now();
-    const appended = { key, value, headers, timestamp };
-    const size = estimateRecordSize(appended, headersSize(headers));
+    const size = estimateRecordSize({ key, value }, headers.length === 0 ? 0 : headersSize(headers));
     if (size + 61 > this.options.maxRequestSize)
       throw new KafkaProtocolError(
         MESSAGE_TOO_LARGE,
         `a record of about ${size} bytes is larger than maxRequestSize (${this.options.maxRequestSize})`,
       );
-    const deadline = started + this.options.maxBlockMs;
-    const partitions = await this.partitionsOf(topic, deadline);
-    await this.memory.reserve(size, Math.max(0, deadline - Date.now()));
-    const partition = this.choosePartition(record.partition, topic, key, partitions, size);
+    return { topic, explicitPartition: record.partition, key, value, headers, timestamp, size, started };
+  }
+
+  /** Appends a record whose buffer memory is reserved (released again if it cannot go). */
+  private appendReserved(
+    prepared: PreparedRecord,
+    partitions: TopicPartitions,
+    resolve: ResolveRecord,
+    reject: RejectRecord,
+  ): void {
+    const { topic, size } = prepared;
+    const partition = this.choosePartition(prepared.explicitPartition, topic, prepared.key, partitions, size);
     if (partition === undefined) {
       this.memory.release(size);
       throw new KafkaClientError(
-        `partition ${record.partition} of topic ${topic} does not exist (it has ${partitions.count})`,
+        `partition ${prepared.explicitPartition} of topic ${topic} does not exist (it has ${partitions.count})`,
         false,
       );
     }
     // Java adds the partition to the transaction as the record is appended, ahead of its batch.
     this.transactions?.isAdded(topic, partition);
-    return { result: this.accumulator.append(topic, partition, appended, size, size) };
+    this.accumulator.add(topic, partition, prepared, size, size, resolve, reject);
+  }
+
+  /** The topic's partitions from cached metadata, or undefined when they must be waited for. */
+  private cachedPartitions(topic: string): TopicPartitions | undefined {
+    const snapshot = this.cluster.cachedMetadata();
+    if (snapshot === undefined) return undefined;
+    if (snapshot !== this.partitionsSnapshot) {
+      this.partitionsSnapshot = snapshot;
+      this.partitionsByTopic.clear();
+    }
+    let partitions = this.partitionsByTopic.get(topic);
+    if (partitions === undefined) {
+      const info = snapshot.topics.get(topic);
+      if (info?.errorCode !== 0 || info.partitions.length === 0) return undefined;
+      partitions = {
+        count: info.partitions.length,
+        available: info.partitions.filter((p) => p.leader >= 0).map((p) => p.partition),
+      };
+      this.partitionsByTopic.set(topic, partitions);
+    }
+    return partitions;
   }
 
   private choosePartition(
@@ -272,6 +370,8 @@ export class Producer<K = string | null, V = string | null> {
 
   /** The topic's partitions from metadata, waiting (up to the deadline) for an auto-created one. */
   private async partitionsOf(topic: string, deadline: number): Promise<TopicPartitions> {
+    const cached = this.cachedPartitions(topic);
+    if (cached) return cached;
     let snapshot = await this.cluster.metadata([topic]);
     for (let attempt = 0; ; attempt++) {
       const info = snapshot.topics.get(topic);
