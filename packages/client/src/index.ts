@@ -18,6 +18,7 @@ export type {
   ConfigSource,
 } from "./admin/configs.ts";
 export type { OffsetSpec } from "./admin/offset-spec.ts";
+export type { ResetTarget } from "./admin/reset-offsets.ts";
 export {
   type BrokerInfo,
   Cluster,

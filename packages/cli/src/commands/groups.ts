@@ -2,7 +2,7 @@
 // prints Kafka's table: one line per partition with committed offset, log end offset and lag,
 // and the member holding it.
 
-import type { Admin, OffsetSpec } from "@nagare/client";
+import type { Admin, ResetTarget } from "@nagare/client";
 import { Command } from "commander";
 import { bootstrapOption, runProgram, UsageError, withAdmin } from "./common.ts";
 import { printTable } from "./table.ts";
@@ -79,7 +79,7 @@ interface ResetOptions extends Options {
   dryRun?: boolean;
 }
 
-function resetSpec(o: ResetOptions): { spec: OffsetSpec } | { offset: bigint } | { shift: bigint } {
+function resetTarget(o: ResetOptions): ResetTarget {
   const chosen = [o.toEarliest, o.toLatest, o.toOffset, o.toDatetime, o.shiftBy].filter(
     (x) => x !== undefined,
   );
@@ -87,62 +87,35 @@ function resetSpec(o: ResetOptions): { spec: OffsetSpec } | { offset: bigint } |
     throw new UsageError(
       "give exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by",
     );
-  if (o.toEarliest) return { spec: "earliest" };
-  if (o.toLatest) return { spec: "latest" };
+  if (o.toEarliest) return { to: "earliest" };
+  if (o.toLatest) return { to: "latest" };
   if (o.toOffset !== undefined) {
     if (!/^\d+$/.test(o.toOffset))
       throw new UsageError(`--to-offset needs a non-negative integer, got "${o.toOffset}"`);
-    return { offset: BigInt(o.toOffset) };
+    return { to: "offset", offset: BigInt(o.toOffset) };
   }
   if (o.shiftBy !== undefined) {
     if (!/^-?\d+$/.test(o.shiftBy)) throw new UsageError(`--shift-by needs an integer, got "${o.shiftBy}"`);
-    return { shift: BigInt(o.shiftBy) };
+    return { to: "shift", by: BigInt(o.shiftBy) };
   }
   const ms = Date.parse(o.toDatetime as string);
   if (Number.isNaN(ms))
     throw new UsageError(`--to-datetime needs a date like 2026-01-31T12:00:00Z, got "${o.toDatetime}"`);
-  return { spec: { timestamp: ms } };
+  return { to: "timestamp", timestamp: ms };
 }
 
 async function resetOffsets(admin: Admin, o: ResetOptions): Promise<void> {
   if (!o.topic && !o.allTopics) throw new UsageError("give --topic <name> or --all-topics");
-  const how = resetSpec(o);
-  const committed = await admin.listGroupOffsets(o.group);
-  const topics = o.topic ? [o.topic] : [...new Set(committed.map((c) => c.topic))];
-  const partitions = (await admin.describeTopics(topics)).flatMap((t) =>
-    t.partitions.map((p) => ({ topic: t.name, partition: p.partition })),
-  );
-  const [earliest, latest] = await Promise.all([
-    admin.listOffsets(partitions.map((p) => ({ ...p, spec: "earliest" as const }))),
-    admin.listOffsets(partitions.map((p) => ({ ...p, spec: "latest" as const }))),
-  ]);
-  let targets: bigint[];
-  if ("spec" in how) {
-    const found = await admin.listOffsets(partitions.map((p) => ({ ...p, spec: how.spec })));
-    // No record at or after the time: the end of the partition (Kafka does the same).
-    targets = found.map((f, i) => (f.offset < 0n ? (latest[i]?.offset ?? 0n) : f.offset));
-  } else {
-    targets = partitions.map((p, i) => {
-      const current =
-        committed.find((c) => c.topic === p.topic && c.partition === p.partition)?.offset ?? -1n;
-      const wanted = "offset" in how ? how.offset : (current >= 0n ? current : 0n) + how.shift;
-      const low = earliest[i]?.offset ?? 0n;
-      const high = latest[i]?.offset ?? wanted;
-      return wanted < low ? low : wanted > high ? high : wanted;
-    });
-  }
+  const target = resetTarget(o);
+  const planned = await admin.resetGroupOffsets(o.group, o.topic ? [o.topic] : "all", target, {
+    dryRun: !o.execute,
+  });
   printTable(
     ["GROUP", "TOPIC", "PARTITION", "NEW-OFFSET"],
-    partitions.map((p, i) => [o.group, p.topic, String(p.partition), String(targets[i])]),
+    planned.map((p) => [o.group, p.topic, String(p.partition), String(p.offset)]),
   );
-  if (!o.execute) {
+  if (!o.execute)
     console.log("\n(dry run: nothing changed; add --execute to apply, as kafka-consumer-groups.sh)");
-    return;
-  }
-  await admin.alterGroupOffsets(
-    o.group,
-    partitions.map((p, i) => ({ ...p, offset: targets[i] as bigint })),
-  );
 }
 
 function program(): Command {

@@ -35,6 +35,7 @@ import {
 } from "./configs.ts";
 import { decodeMemberAssignment } from "./member-assignment.ts";
 import { type OffsetSpec, offsetSpecTimestamp } from "./offset-spec.ts";
+import { plannedResets, type ResetTarget } from "./reset-offsets.ts";
 
 export interface AdminOptions extends Partial<ClusterOptions> {
   readonly brokers?: readonly string[];
@@ -444,6 +445,21 @@ export class Admin {
     for (const t of response.topics)
       for (const p of t.partitions)
         throwIfError(p.errorCode, `commit ${groupId} ${t.name}-${p.partitionIndex}`);
+  }
+
+  /**
+   * Moves a group's offsets for `topics` (or every topic it has offsets for) to `target`; with
+   * dryRun, only computes them. The group must have no active members. Returns the new offsets.
+   */
+  async resetGroupOffsets(
+    groupId: string,
+    topics: readonly string[] | "all",
+    target: ResetTarget,
+    options: { dryRun?: boolean } = {},
+  ): Promise<(TopicPartition & { offset: bigint })[]> {
+    const planned = await plannedResets(this, groupId, topics, target);
+    if (!options.dryRun && planned.length > 0) await this.alterGroupOffsets(groupId, planned);
+    return planned;
   }
 
   /** OffsetDelete: removes a group's offsets for partitions it no longer consumes. */

@@ -183,3 +183,32 @@ test("cluster and log dirs", async (t) => {
   const sized = dirs.flatMap((d) => d.partitions).find((p) => p.topic === "sized");
   assert.ok(sized && sized.size > 0n);
 });
+
+test("reset a group's offsets: dry run, earliest, latest, by time, to an offset, shifted (clamped)", async (t) => {
+  const { broker, admin } = await setup(t);
+  await admin.createTopics([{ name: "replay", partitions: 2 }]);
+  await produce(broker.bootstrap, "replay", 10, 2);
+  await admin.alterGroupOffsets("replayers", [
+    { topic: "replay", partition: 0, offset: 5n },
+    { topic: "replay", partition: 1, offset: 5n },
+  ]);
+  const offsets = async () => (await admin.listGroupOffsets("replayers")).map((o) => o.offset);
+  const dry = await admin.resetGroupOffsets("replayers", ["replay"], { to: "earliest" }, { dryRun: true });
+  assert.deepEqual(
+    dry.map((p) => p.offset),
+    [0n, 0n],
+  );
+  assert.deepEqual(await offsets(), [5n, 5n], "a dry run changes nothing");
+  await admin.resetGroupOffsets("replayers", "all", { to: "latest" });
+  assert.deepEqual(await offsets(), [10n, 10n]);
+  await admin.resetGroupOffsets("replayers", ["replay"], { to: "timestamp", timestamp: 1_700_000_003_000 });
+  assert.deepEqual(await offsets(), [3n, 3n]);
+  await admin.resetGroupOffsets("replayers", ["replay"], { to: "timestamp", timestamp: 1_900_000_000_000 });
+  assert.deepEqual(await offsets(), [10n, 10n], "after the last record: the log end, as Kafka");
+  await admin.resetGroupOffsets("replayers", ["replay"], { to: "offset", offset: 99n });
+  assert.deepEqual(await offsets(), [10n, 10n], "clamped to the log end");
+  await admin.resetGroupOffsets("replayers", ["replay"], { to: "shift", by: -4n });
+  assert.deepEqual(await offsets(), [6n, 6n]);
+  await admin.resetGroupOffsets("replayers", ["replay"], { to: "shift", by: -40n });
+  assert.deepEqual(await offsets(), [0n, 0n], "clamped to the log start");
+});
