@@ -11,11 +11,11 @@ import {
   apiByKey,
   decodeResponse,
   encodeRequest,
-  FrameSplitter,
   type RequestInput,
   type ResponseValue,
 } from "@nagare/protocol";
 import { KafkaConnectionError, KafkaProtocolError, KafkaTimeoutError } from "../errors.ts";
+import { FrameReader } from "./frame-reader.ts";
 
 export interface BrokerAddress {
   readonly host: string;
@@ -53,7 +53,6 @@ export class BrokerConnection {
   private readonly socket: Socket;
   private readonly options: ConnectionOptions;
   private readonly pending = new Map<number, Pending>();
-  private readonly splitter: FrameSplitter;
   private nextCorrelationId = 1;
   /** api key → [min, max] the broker supports. */
   private brokerVersions = new Map<number, readonly [number, number]>();
@@ -64,9 +63,7 @@ export class BrokerConnection {
     this.socket = socket;
     this.options = options;
     this.address = { host: options.host, port: options.port };
-    this.splitter = new FrameSplitter({ maxFrameBytes: options.maxResponseBytes ?? 256 * 1024 * 1024 });
     socket.setNoDelay(true);
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) =>
       this.fail(new KafkaConnectionError(`${this.describe()}: ${error.message}`, { cause: error })),
     );
@@ -75,8 +72,30 @@ export class BrokerConnection {
 
   /** Connects and negotiates API versions. */
   static async connect(options: ConnectionOptions): Promise<BrokerConnection> {
+    // The socket reads into the frame reader's buffers (no 'data' events); frames go to the
+    // connection once it exists (the broker sends nothing before our first request).
+    let connection: BrokerConnection | undefined;
+    const reader = new FrameReader({
+      maxFrameBytes: options.maxResponseBytes ?? 256 * 1024 * 1024,
+      onFrame: (frame) => connection?.onFrame(frame),
+    });
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: options.host, port: options.port });
+      const s = connect({
+        host: options.host,
+        port: options.port,
+        onread: {
+          buffer: () => reader.nextBuffer(),
+          callback: (nread, buffer) => {
+            try {
+              reader.onRead(nread, buffer);
+            } catch (error) {
+              connection?.fail(new KafkaConnectionError(`${connection.describe()}: ${String(error)}`));
+              s.destroy();
+            }
+            return true;
+          },
+        },
+      });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new KafkaConnectionError(`connecting to ${options.host}:${options.port} timed out`));
@@ -94,7 +113,7 @@ export class BrokerConnection {
         );
       });
     });
-    const connection = new BrokerConnection(socket, options);
+    connection = new BrokerConnection(socket, options);
     try {
       await connection.negotiate();
     } catch (error) {
@@ -206,23 +225,13 @@ export class BrokerConnection {
     });
   }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
-    try {
-      frames = this.splitter.push(chunk);
-    } catch (error) {
-      this.fail(new KafkaConnectionError(`${this.describe()}: ${String(error)}`));
-      this.socket.destroy();
-      return;
-    }
-    for (const frame of frames) {
-      const correlationId = frame.length >= 4 ? frame.readInt32BE(0) : -1;
-      const pending = this.pending.get(correlationId);
-      if (!pending) continue; // a response to a request that already timed out
-      this.pending.delete(correlationId);
-      clearTimeout(pending.timer);
-      pending.resolve(frame);
-    }
+  private onFrame(frame: Buffer): void {
+    const correlationId = frame.length >= 4 ? frame.readInt32BE(0) : -1;
+    const pending = this.pending.get(correlationId);
+    if (!pending) return; // a response to a request that already timed out
+    this.pending.delete(correlationId);
+    clearTimeout(pending.timer);
+    pending.resolve(frame);
   }
 
   private fail(error: Error): void {

@@ -195,24 +195,21 @@ export class Consumer<K = string | null, V = string | null> implements AsyncIter
       for (;;) {
         const batch = await this.pollBatch(Number.POSITIVE_INFINITY);
         if (batch === null) return;
-        const records = batch.records;
-        // nextOf[i]: the offset of the next record of record i's partition in this batch.
-        const nextOf: (bigint | undefined)[] = new Array(records.length);
-        const seen = new Map<string, bigint>();
-        for (let i = records.length - 1; i >= 0; i--) {
-          const r = records[i] as ConsumerRecord<K, V>;
-          const key = tpKey(r.topic, r.partition);
-          nextOf[i] = seen.get(key);
-          seen.set(key, r.offset);
-        }
-        for (const [key, offset] of seen) this.undelivered.set(key, offset);
-        for (let i = 0; i < records.length; i++) {
-          const r = records[i] as ConsumerRecord<K, V>;
-          const next = nextOf[i];
-          if (next === undefined) this.undelivered.delete(tpKey(r.topic, r.partition));
-          else this.undelivered.set(tpKey(r.topic, r.partition), next);
-          yield r;
-          if (this.closing) return;
+        // A poll's records come partition by partition (batch.records is partitions' records in
+        // order): each partition's first record is undelivered until its turn.
+        const keys = batch.partitions.map((p) => tpKey(p.topic, p.partition));
+        for (let i = 0; i < keys.length; i++)
+          this.undelivered.set(keys[i] as string, batch.partitions[i]?.records[0]?.offset ?? 0n);
+        for (let i = 0; i < batch.partitions.length; i++) {
+          const list = (batch.partitions[i] as PartitionBatch<K, V>).records;
+          const key = keys[i] as string;
+          for (let j = 0; j < list.length; j++) {
+            const next = list[j + 1];
+            if (next === undefined) this.undelivered.delete(key);
+            else this.undelivered.set(key, next.offset);
+            yield list[j] as ConsumerRecord<K, V>;
+            if (this.closing) return;
+          }
         }
       }
     } finally {
@@ -282,24 +279,25 @@ export class Consumer<K = string | null, V = string | null> implements AsyncIter
 
   private toBatch(drained: readonly DrainedPartition[]): ConsumerBatch<K, V> {
     const { keyDeserializer, valueDeserializer } = this.config;
-    const records: ConsumerRecord<K, V>[] = [];
-    const partitions = drained.map((d) => {
-      const list = d.records.map(
-        (r): ConsumerRecord<K, V> => ({
-          topic: d.tp.topic,
-          partition: d.tp.partition,
-          offset: r.offset,
-          timestamp: r.timestamp,
-          timestampType: r.timestampType,
-          key: keyDeserializer.deserialize(r.key, d.tp.topic),
-          value: valueDeserializer.deserialize(r.value, d.tp.topic),
-          headers: r.headers,
-          leaderEpoch: r.leaderEpoch,
-        }),
-      );
-      records.push(...list);
-      return { ...d.tp, records: list, highWatermark: d.highWatermark, lastStableOffset: d.lastStableOffset };
-    });
+    const partitions: PartitionBatch<K, V>[] = [];
+    for (const d of drained) {
+      const topic = d.tp.topic;
+      // Deserialized in place: the decoder's record objects are the application's (no copy per
+      // record). They were just drained and are referenced nowhere else.
+      for (const r of d.records) {
+        r.key = keyDeserializer.deserialize(r.key as Buffer | null, topic);
+        r.value = valueDeserializer.deserialize(r.value as Buffer | null, topic);
+      }
+      partitions.push({
+        ...d.tp,
+        records: d.records as ConsumerRecord<unknown, unknown>[] as ConsumerRecord<K, V>[],
+        highWatermark: d.highWatermark,
+        lastStableOffset: d.lastStableOffset,
+      });
+    }
+    const first = partitions[0];
+    const records =
+      partitions.length === 1 && first ? first.records.slice() : partitions.flatMap((p) => p.records);
     return { records, partitions };
   }
 

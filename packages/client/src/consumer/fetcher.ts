@@ -19,11 +19,11 @@
 // records before it are consumed, so the application sees them first.
 
 import { ErrorCode, Fetch } from "@nagare/protocol";
-import { BatchHeader, decodeBatches, scanBatches } from "@nagare/protocol/records";
+import { BatchHeader, scanBatches } from "@nagare/protocol/records";
 import type { Cluster } from "../cluster/cluster.ts";
 import { KafkaClientError, KafkaProtocolError } from "../errors.ts";
 import type { TopicPartition } from "../types.ts";
-import { type AbortedTransaction, type RawRecord, recordsFromBatches } from "./fetch-records.ts";
+import { FetchedBatchReader, type FetchedRecord } from "./fetch-records.ts";
 import type { IsolationLevel } from "./options.ts";
 import { keyOf, type PartitionState, type SubscriptionState } from "./subscription-state.ts";
 
@@ -41,16 +41,16 @@ export interface FetcherConfig {
 /** One partition's share of a Fetch response, waiting to be drained. */
 interface CompletedFetch {
   readonly tp: TopicPartition;
-  readonly fetchOffset: bigint;
-  /** The response's record bytes, decoded when first drained (then dropped). */
-  raw: Buffer | undefined;
-  readonly abortedTransactions: readonly AbortedTransaction[] | null;
-  /** Decoded records (empty until decoded). */
-  records: RawRecord[];
+  /** Decodes the response's batches one at a time, as their records are drained. */
+  readonly reader: FetchedBatchReader;
+  /** The records of the batch being drained, from `index` on not yet handed out. */
+  records: FetchedRecord[];
   index: number;
+  /** The offset of the next record to hand out (the fetch offset until one is taken). */
+  consumedTo: bigint;
+  /** A batch that would not decode: thrown to the application once the records before it are taken. */
+  failure: Error | undefined;
   readonly nextOffset: bigint;
-  /** Known once decoded. */
-  lastEpoch: number;
   readonly highWatermark: bigint;
   readonly lastStableOffset: bigint;
   readonly logStartOffset: bigint;
@@ -58,7 +58,7 @@ interface CompletedFetch {
 
 export interface DrainedPartition {
   readonly tp: TopicPartition;
-  readonly records: RawRecord[];
+  readonly records: FetchedRecord[];
   readonly highWatermark: bigint;
   readonly lastStableOffset: bigint;
 }
@@ -96,7 +96,7 @@ function endOfBatches(buf: Buffer, fetchOffset: bigint): bigint {
 
 /** The offset of the fetch's next record to hand out (its fetch offset until one is taken). */
 function nextRecordOffset(fetch: CompletedFetch): bigint {
-  return fetch.index === 0 ? fetch.fetchOffset : (fetch.records[fetch.index - 1] as RawRecord).offset + 1n;
+  return fetch.consumedTo;
 }
 
 export class Fetcher {
@@ -315,13 +315,18 @@ export class Fetcher {
     }
     queue.push({
       tp,
-      fetchOffset,
-      raw: p.records,
-      abortedTransactions: p.abortedTransactions,
+      reader: new FetchedBatchReader(
+        p.records,
+        tp,
+        fetchOffset,
+        this.config.isolationLevel,
+        p.abortedTransactions,
+      ),
       records: [],
       index: 0,
+      consumedTo: fetchOffset,
+      failure: undefined,
       nextOffset,
-      lastEpoch: -1,
       highWatermark: p.highWatermark,
       lastStableOffset: p.lastStableOffset,
       logStartOffset: p.logStartOffset,
@@ -361,36 +366,39 @@ export class Fetcher {
       const key = keyOf(s);
       const queue = this.buffered.get(key);
       if (!queue) continue;
-      let taken: RawRecord[] = [];
+      let taken: FetchedRecord[] = [];
       let fetch: CompletedFetch | undefined;
       // Through the queue's fetches in order (each starts where the one before ends).
       while (budget > 0 && queue.length > 0) {
         fetch = queue[0] as CompletedFetch;
         // Stale: the position moved (seek) since the fetch was sent.
-        if (s.position !== nextRecordOffset(fetch)) {
+        if (s.position !== fetch.consumedTo) {
           this.clear(s);
           break;
         }
-        if (!this.decode(fetch)) {
+        if (!this.fill(fetch)) {
+          this.finish(s, queue, fetch);
+          continue;
+        }
+        if (fetch.failure) {
+          this.error = fetch.failure;
           this.clear(s);
           break;
         }
+        const start = fetch.index;
+        const end = Math.min(fetch.records.length, start + budget);
         const part =
-          fetch.index === 0 && fetch.records.length <= budget
-            ? fetch.records
-            : fetch.records.slice(fetch.index, fetch.index + budget);
-        fetch.index += part.length;
+          start === 0 && end === fetch.records.length ? fetch.records : fetch.records.slice(start, end);
+        fetch.index = end;
         budget -= part.length;
         taken = taken.length === 0 ? part : taken.concat(part);
-        if (fetch.index >= fetch.records.length) {
-          queue.shift();
-          s.position = fetch.nextOffset;
-          s.positionEpoch = fetch.lastEpoch >= 0 ? fetch.lastEpoch : s.positionEpoch;
-        } else {
-          const last = part.at(-1) as RawRecord;
-          s.position = last.offset + 1n;
-          s.positionEpoch = last.leaderEpoch;
-        }
+        const last = part[part.length - 1] as FetchedRecord;
+        fetch.consumedTo = last.offset + 1n;
+        s.position = fetch.consumedTo;
+        s.positionEpoch = last.leaderEpoch;
+        // Used up (no batch with records left): the position moves past the whole fetch now, as
+        // when the fetch was decoded at once, not at the next drain.
+        if (!this.fill(fetch)) this.finish(s, queue, fetch);
       }
       if (queue.length === 0) this.clear(s);
       if (taken.length > 0 && fetch)
@@ -405,27 +413,29 @@ export class Fetcher {
   }
 
   /**
-   * Decodes a fetch's records on first use, so the next Fetch is on its way while this one is
-   * decoded. A corrupt batch is an error for the application, after the records before it.
+   * Makes the fetch's next records ready, decoding its next batches when the current one is used
+   * up (decoding is lazy, so the next Fetch is on its way meanwhile). False once none is left; a
+   * batch that will not decode counts as left (its error is thrown when it is reached).
    */
-  private decode(fetch: CompletedFetch): boolean {
-    const raw = fetch.raw;
-    if (raw === undefined) return true;
-    fetch.raw = undefined;
+  private fill(fetch: CompletedFetch): boolean {
+    if (fetch.index < fetch.records.length || fetch.failure) return true;
     try {
-      const decoded = recordsFromBatches(
-        decodeBatches(raw, { allowTruncatedTail: true }),
-        fetch.fetchOffset,
-        this.config.isolationLevel,
-        fetch.abortedTransactions,
-      );
-      fetch.records = decoded.records;
-      fetch.lastEpoch = decoded.lastEpoch;
-      return true;
+      const records = fetch.reader.next();
+      if (records === null) return false;
+      fetch.records = records;
+      fetch.index = 0;
     } catch (error) {
-      this.error = error as Error;
-      return false;
+      fetch.failure = error as Error;
     }
+    return true;
+  }
+
+  /** A used-up fetch leaves the queue; the position moves past its last batch. */
+  private finish(s: PartitionState, queue: CompletedFetch[], fetch: CompletedFetch): void {
+    queue.shift();
+    s.position = fetch.nextOffset;
+    const epoch = fetch.reader.lastEpoch;
+    if (epoch >= 0) s.positionEpoch = epoch;
   }
 
   /** Drops buffered data (after a seek, a revocation, or for every partition). */

@@ -28,6 +28,11 @@ export {
   encodeSubscription,
   type Subscription,
 } from "./consumer-protocol.ts";
-export { type AbortedTransaction, type RawRecord, recordsFromBatches } from "./fetch-records.ts";
+export {
+  type AbortedTransaction,
+  FetchedBatchReader,
+  type FetchedRecord,
+  recordsFromFetch,
+} from "./fetch-records.ts";
 export type { TopicPartitionOffset } from "./offsets.ts";
 export type { AutoOffsetReset, ConsumerOptions, IsolationLevel, RebalanceListener } from "./options.ts";

@@ -7,12 +7,15 @@ import { test } from "node:test";
 import {
   CompressionType,
   ControlRecordType,
-  decodeBatches,
   encodeBatch,
   encodeEndTxnMarkerBatch,
   type RecordBatchInput,
 } from "@nagare/protocol/records";
-import { recordsFromBatches } from "../../src/consumer/fetch-records.ts";
+import {
+  FetchedBatchReader,
+  type FetchedRecord,
+  recordsFromFetch,
+} from "../../src/consumer/fetch-records.ts";
 
 function dataBatch(
   baseOffset: bigint,
@@ -63,18 +66,20 @@ const log = Buffer.concat([
   dataBatch(9n, ["n9", "n10"], txn(7n)),
   marker(11n, 7n, ControlRecordType.COMMIT),
 ]);
+const tp = { topic: "t", partition: 0 };
 const aborted = [{ producerId: 7n, firstOffset: 2n }];
-const values = (r: { records: { value: Buffer | null }[] }) => r.records.map((x) => x.value?.toString());
+const values = (r: { records: FetchedRecord[] }) =>
+  r.records.map((x) => (x.value as Buffer | null)?.toString());
 
 test("read_committed drops the aborted transaction only, until its producer's abort marker", () => {
-  const result = recordsFromBatches(decodeBatches(log), 0n, "read_committed", aborted);
+  const result = recordsFromFetch(log, tp, 0n, "read_committed", aborted);
   assert.deepEqual(values(result), ["p0", "p1", "c4", "c5", "p8", "n9", "n10"]);
   assert.equal(result.nextOffset, 12n, "past the last marker");
   assert.equal(result.lastEpoch, 3);
 });
 
 test("read_uncommitted sees aborted records; neither level sees markers", () => {
-  const result = recordsFromBatches(decodeBatches(log), 0n, "read_uncommitted", aborted);
+  const result = recordsFromFetch(log, tp, 0n, "read_uncommitted", aborted);
   assert.deepEqual(values(result), ["p0", "p1", "a2", "a3", "c4", "c5", "p8", "n9", "n10"]);
   assert.deepEqual(
     result.records.map((r) => r.offset),
@@ -83,26 +88,26 @@ test("read_uncommitted sees aborted records; neither level sees markers", () => 
 });
 
 test("records before the fetch offset are skipped, also inside a batch", () => {
-  const result = recordsFromBatches(decodeBatches(log), 3n, "read_uncommitted", null);
+  const result = recordsFromFetch(log, tp, 3n, "read_uncommitted", null);
   assert.deepEqual(values(result), ["a3", "c4", "c5", "p8", "n9", "n10"]);
-  const committed = recordsFromBatches(decodeBatches(log), 5n, "read_committed", aborted);
+  const committed = recordsFromFetch(log, tp, 5n, "read_committed", aborted);
   assert.deepEqual(values(committed), ["c5", "p8", "n9", "n10"]);
 });
 
 test("a fetch of only markers and aborted data still advances the position", () => {
   const tail = Buffer.concat([dataBatch(2n, ["a2", "a3"], txn(7n)), marker(4n, 7n, ControlRecordType.ABORT)]);
-  const result = recordsFromBatches(decodeBatches(tail), 2n, "read_committed", aborted);
+  const result = recordsFromFetch(tail, tp, 2n, "read_committed", aborted);
   assert.deepEqual(result.records, []);
   assert.equal(result.nextOffset, 5n);
 });
 
 test("without abortedTransactions nothing is dropped (the list is the only source)", () => {
-  const result = recordsFromBatches(decodeBatches(log), 0n, "read_committed", null);
+  const result = recordsFromFetch(log, tp, 0n, "read_committed", null);
   assert.equal(result.records.length, 9);
 });
 
 test("timestamps: CreateTime per record, LogAppendTime from the batch", () => {
-  const create = recordsFromBatches(decodeBatches(dataBatch(0n, ["x", "y"])), 0n, "read_uncommitted", null);
+  const create = recordsFromFetch(dataBatch(0n, ["x", "y"]), tp, 0n, "read_uncommitted", null);
   assert.deepEqual(
     create.records.map((r) => [r.timestamp, r.timestampType]),
     [
@@ -111,9 +116,94 @@ test("timestamps: CreateTime per record, LogAppendTime from the batch", () => {
     ],
   );
   const appended = dataBatch(0n, ["x"], { timestampType: 1, maxTimestamp: 5_000n });
-  const logAppend = recordsFromBatches(decodeBatches(appended), 0n, "read_uncommitted", null);
+  const logAppend = recordsFromFetch(appended, tp, 0n, "read_uncommitted", null);
   assert.deepEqual(
     logAppend.records.map((r) => [r.timestamp, r.timestampType]),
     [[5000, "LogAppendTime"]],
   );
+});
+
+test("records carry their partition, offsets, epoch and headers; keys and values are views", () => {
+  const batch = encodeBatch({
+    baseOffset: 40n,
+    baseTimestamp: 1_700_000_000_000n,
+    partitionLeaderEpoch: 9,
+    records: [
+      { attributes: 0, timestampDelta: 0n, offsetDelta: 0, key: Buffer.from("k"), value: null, headers: [] },
+      {
+        attributes: 0,
+        timestampDelta: -5n,
+        offsetDelta: 2,
+        key: null,
+        value: Buffer.from("v"),
+        headers: [
+          { key: "h1", value: Buffer.from("x") },
+          { key: "h2", value: null },
+        ],
+      },
+      // A delta too long for the fast path (more than 7 varint bytes).
+      { attributes: 0, timestampDelta: 2n ** 52n, offsetDelta: 3, key: null, value: null, headers: [] },
+    ],
+  });
+  const { records, nextOffset, lastEpoch } = recordsFromFetch(
+    batch,
+    { topic: "orders", partition: 2 },
+    40n,
+    "read_uncommitted",
+    null,
+  );
+  assert.deepEqual(
+    records.map((r) => [r.topic, r.partition, r.offset, r.timestamp, r.leaderEpoch, r.headers.length]),
+    [
+      ["orders", 2, 40n, 1_700_000_000_000, 9, 0],
+      ["orders", 2, 42n, 1_699_999_999_995, 9, 2],
+      ["orders", 2, 43n, 1_700_000_000_000 + 2 ** 52, 9, 0],
+    ],
+  );
+  assert.deepEqual(records[0]?.key, Buffer.from("k"));
+  assert.equal(records[0]?.value, null);
+  assert.deepEqual(records[1]?.headers, [
+    { key: "h1", value: Buffer.from("x") },
+    { key: "h2", value: null },
+  ]);
+  assert.equal((records[1] as FetchedRecord).value instanceof Buffer, true);
+  assert.equal(
+    ((records[1] as FetchedRecord).value as Buffer).buffer,
+    batch.buffer,
+    "a view of the response, not a copy",
+  );
+  assert.equal(nextOffset, 44n);
+  assert.equal(lastEpoch, 9);
+});
+
+test("a partial batch at the end is left for the next fetch", () => {
+  const whole = dataBatch(0n, ["a", "b"]);
+  const next = dataBatch(2n, ["c"]);
+  const result = recordsFromFetch(
+    Buffer.concat([whole, next.subarray(0, next.length - 3)]),
+    tp,
+    0n,
+    "read_uncommitted",
+    null,
+  );
+  assert.deepEqual(values(result), ["a", "b"]);
+  assert.equal(result.nextOffset, 2n);
+});
+
+test("batches are decoded one at a time; a corrupt one throws after the records before it", () => {
+  const bad = dataBatch(2n, ["c"]);
+  const last = bad.length - 1;
+  bad.writeUInt8((bad.readUInt8(last) ^ 0xff) & 0xff, last); // inside the CRC-covered bytes
+  const reader = new FetchedBatchReader(
+    Buffer.concat([dataBatch(0n, ["a", "b"]), bad]),
+    tp,
+    0n,
+    "read_uncommitted",
+    null,
+  );
+  assert.deepEqual(
+    reader.next()?.map((r) => (r.value as Buffer).toString()),
+    ["a", "b"],
+  );
+  assert.throws(() => reader.next(), { name: "CodecError", code: "CORRUPT_RECORD" });
 });

@@ -1,0 +1,76 @@
+// Splits a connection's byte stream into Kafka frames (int32 size prefix + payload), reading
+// from the socket into buffers it chooses (net's `onread`): a small reused scratch buffer for
+// size prefixes and small frames, and, once a large frame's size is known, that frame's own
+// buffer, so its bytes land where they stay. Profiled on Fetch responses of a few MiB: with
+// 'data' events, every 64 KiB read was a new buffer, and the frame a second copy of it all; that
+// garbage (external memory) drove most of the consumer's Mark-Compact pauses.
+
+import { CodecError } from "@nagare/protocol";
+
+const scratchBytes = 64 * 1024;
+
+export class FrameReader {
+  private readonly maxFrameBytes: number;
+  private readonly onFrame: (frame: Buffer) => void;
+  private readonly scratch = Buffer.allocUnsafe(scratchBytes);
+  /** The size prefix being read (it may arrive split across reads). */
+  private readonly sizeBytes = Buffer.alloc(4);
+  private sizeFilled = 0;
+  /** The frame being filled by reads straight into it, and how much of it has arrived. */
+  private frame: Buffer | undefined;
+  private filled = 0;
+
+  constructor(options: { maxFrameBytes: number; onFrame: (frame: Buffer) => void }) {
+    this.maxFrameBytes = options.maxFrameBytes;
+    this.onFrame = options.onFrame;
+  }
+
+  /** Where the socket's next read goes (net calls it before each read). */
+  nextBuffer(): Buffer {
+    return this.frame ? this.frame.subarray(this.filled) : this.scratch;
+  }
+
+  /** `nread` bytes were read into `buffer` (the one nextBuffer returned). Throws on a bad size. */
+  onRead(nread: number, buffer: Uint8Array): void {
+    const frame = this.frame;
+    if (frame && buffer !== this.scratch) {
+      this.filled += nread;
+      if (this.filled === frame.length) this.complete(frame);
+      return;
+    }
+    this.parse(this.scratch, 0, nread);
+  }
+
+  private parse(buf: Buffer, start: number, end: number): void {
+    let at = start;
+    while (at < end) {
+      const frame = this.frame;
+      if (frame) {
+        const take = Math.min(frame.length - this.filled, end - at);
+        buf.copy(frame, this.filled, at, at + take);
+        this.filled += take;
+        at += take;
+        if (this.filled === frame.length) this.complete(frame);
+        continue;
+      }
+      const take = Math.min(4 - this.sizeFilled, end - at);
+      buf.copy(this.sizeBytes, this.sizeFilled, at, at + take);
+      this.sizeFilled += take;
+      at += take;
+      if (this.sizeFilled < 4) return;
+      this.sizeFilled = 0;
+      const size = this.sizeBytes.readInt32BE(0);
+      if (size < 0 || size > this.maxFrameBytes)
+        throw new CodecError("FRAME_TOO_LARGE", `frame size ${size} is outside [0, ${this.maxFrameBytes}]`);
+      this.frame = Buffer.allocUnsafe(size);
+      this.filled = 0;
+      if (size === 0) this.complete(this.frame);
+    }
+  }
+
+  private complete(frame: Buffer): void {
+    this.frame = undefined;
+    this.filled = 0;
+    this.onFrame(frame);
+  }
+}
