@@ -203,7 +203,7 @@ function kcatProduceArgs(bootstrap: string, c: ProduceCase): string[] {
     "-X",
     "linger.ms=5",
     "-X",
-    "batch.size=1000000", // the broker's default message.max.bytes (1000012) bounds a batch
+    "batch.size=1000000", // under the broker's default message.max.bytes (1048588), which bounds a batch
     "-X",
     "queue.buffering.max.messages=1000000",
     "-X",
