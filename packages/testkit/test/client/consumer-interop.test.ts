@@ -19,6 +19,7 @@ import {
   PyMember,
   produceSpread,
   track,
+  waitFor,
   waitForStableGroup,
 } from "../e2e/support/group-clients.ts";
 import { kcat } from "../e2e/support/messages.ts";
@@ -85,7 +86,14 @@ for (const leader of ["kcat", "nagare"] as const) {
     );
     const ours = members.find((m) => m.name === "nagare") as GroupMember;
     const oursInView = view.members.find((m) => m.clientId === "nagare");
-    assert.deepEqual(ours.current(), oursInView?.parts, "our consumer holds what the group assigned it");
+    // The group is Stable once the leader's assignment is stored; each member applies its own
+    // share when its SyncGroup answer is processed, a moment later.
+    await waitFor(
+      "our consumer to hold what the group assigned it",
+      () => JSON.stringify(ours.current()) === JSON.stringify(oursInView?.parts),
+      15_000,
+      () => `ours: ${JSON.stringify(ours.current())}, group: ${JSON.stringify(oursInView?.parts)}`,
+    );
 
     const sent = await produceSpread(broker.bootstrap, "mixed", 6, "x", 600);
     const deadline = Date.now() + 30_000;
