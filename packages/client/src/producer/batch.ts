@@ -9,15 +9,29 @@
 // The v2 header is written when the batch is encoded, with the compressed records if asked.
 
 import {
+  ATTRIBUTES_OFFSET,
+  BASE_SEQUENCE_OFFSET,
+  BASE_TIMESTAMP_OFFSET,
   BATCH_HEADER_SIZE,
+  BATCH_LENGTH_OFFSET,
+  BATCH_LENGTH_PREFIX,
   CompressionType,
+  CRC_OFFSET,
+  CURRENT_MAGIC,
   compress,
   crc32c,
   encodeAttributes,
   type KafkaRecord,
+  LAST_OFFSET_DELTA_OFFSET,
+  MAGIC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  RECORD_COUNT_OFFSET,
   type RecordHeader,
   sizeOfRecordBody,
   TimestampType,
@@ -26,7 +40,7 @@ import {
 import type { RecordMetadata } from "../types.ts";
 
 /** Fixed bytes of a v2 batch header: a batch is "full" when header + records reach batchSize. */
-export const BATCH_OVERHEAD = 61;
+export const BATCH_OVERHEAD = BATCH_HEADER_SIZE;
 
 export interface AppendedRecord {
   readonly key: Buffer | null;
@@ -36,22 +50,6 @@ export interface AppendedRecord {
   readonly timestamp: number;
 }
 
-// RecordBatch v2 header fields (Kafka protocol guide, "Record Batch"), big-endian.
-const BATCH_LENGTH_OFFSET = 8;
-const PARTITION_LEADER_EPOCH_OFFSET = 12;
-const MAGIC_OFFSET = 16;
-const CRC_OFFSET = 17;
-const ATTRIBUTES_OFFSET = 21;
-const LAST_OFFSET_DELTA_OFFSET = 23;
-const BASE_TIMESTAMP_OFFSET = 27;
-const MAX_TIMESTAMP_OFFSET = 35;
-const PRODUCER_ID_OFFSET = 43;
-const PRODUCER_EPOCH_OFFSET = 51;
-const BASE_SEQUENCE_OFFSET = 53;
-const RECORD_COUNT_OFFSET = 57;
-/** Bytes before batchLength's count starts (baseOffset + batchLength). */
-const BATCH_LENGTH_PREFIX = 12;
-const MAGIC = 2;
 /** The smallest buffer a batch starts with; it doubles (up to its batchSize) as records come. */
 const MIN_CAPACITY = 4096;
 /** Varint overhead the buffer keeps room for beyond a record's body (its length prefix). */
@@ -226,7 +224,7 @@ export class ProducerBatch {
     out.writeBigInt64BE(0n, 0); // baseOffset: the broker assigns it
     out.writeInt32BE(out.length - BATCH_LENGTH_PREFIX, BATCH_LENGTH_OFFSET);
     out.writeInt32BE(-1, PARTITION_LEADER_EPOCH_OFFSET);
-    out.writeInt8(MAGIC, MAGIC_OFFSET);
+    out.writeInt8(CURRENT_MAGIC, MAGIC_OFFSET);
     out.writeInt16BE(
       encodeAttributes({
         compression,
