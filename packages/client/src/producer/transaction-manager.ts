@@ -7,6 +7,7 @@
 
 import { AddOffsetsToTxn, AddPartitionsToTxn, EndTxn, TxnOffsetCommit } from "@nagare/protocol";
 import type { Cluster } from "../cluster/cluster.ts";
+import type { BrokerConnection } from "../connection/broker-connection.ts";
 import { KafkaClientError, KafkaProtocolError } from "../errors.ts";
 import type { TopicPartition } from "../types.ts";
 import { callCoordinator } from "./coordinator-call.ts";
@@ -208,14 +209,9 @@ export class TransactionManager {
       for (const tp of batch) topics.set(tp.topic, [...(topics.get(tp.topic) ?? []), tp.partition]);
       const { producerId, epoch } = this.options.sequences.current;
       try {
-        await callCoordinator({
-          cluster: this.options.cluster,
-          type: "transaction",
-          key: this.transactionalId,
-          what: `AddPartitionsToTxn for ${this.transactionalId}`,
-          deadline: this.deadline(),
-          signal: this.options.signal,
-          attempt: async (connection) => {
+        await this.callTxnCoordinator(
+          `AddPartitionsToTxn for ${this.transactionalId}`,
+          async (connection) => {
             // v4+ is the broker-to-coordinator form (KIP-890); clients use v3 and below.
             const version = connection.versionFor(AddPartitionsToTxn, 3);
             const response = await connection.send(
@@ -236,13 +232,29 @@ export class TransactionManager {
                   errorCode = p.partitionErrorCode;
             return { errorCode, result: undefined };
           },
-        });
+        );
         for (const tp of batch) this.added.add(tpKey(tp.topic, tp.partition));
       } catch (error) {
         this.recordError(error instanceof Error ? error : new Error(String(error)));
         return;
       }
     }
+  }
+
+  /** A request to this producer's transaction coordinator, retried until the deadline. */
+  private callTxnCoordinator(
+    what: string,
+    attempt: (connection: BrokerConnection) => Promise<{ errorCode: number; result: undefined }>,
+  ): Promise<undefined> {
+    return callCoordinator({
+      cluster: this.options.cluster,
+      type: "transaction",
+      key: this.transactionalId,
+      what,
+      deadline: this.deadline(),
+      signal: this.options.signal,
+      attempt,
+    });
   }
 
   /** AddOffsetsToTxn, then TxnOffsetCommit to the group coordinator (KIP-98, KIP-447). */
@@ -254,22 +266,14 @@ export class TransactionManager {
       throw new KafkaClientError("sendOffsets needs a groupId or consumerGroupMetadata", false);
     const { producerId, epoch } = this.options.sequences.current;
     try {
-      await callCoordinator({
-        cluster: this.options.cluster,
-        type: "transaction",
-        key: this.transactionalId,
-        what: `AddOffsetsToTxn for ${this.transactionalId}`,
-        deadline: this.deadline(),
-        signal: this.options.signal,
-        attempt: async (connection) => {
-          const response = await connection.send(AddOffsetsToTxn, {
-            transactionalId: this.transactionalId,
-            producerId,
-            producerEpoch: epoch,
-            groupId,
-          });
-          return { errorCode: response.errorCode, result: undefined };
-        },
+      await this.callTxnCoordinator(`AddOffsetsToTxn for ${this.transactionalId}`, async (connection) => {
+        const response = await connection.send(AddOffsetsToTxn, {
+          transactionalId: this.transactionalId,
+          producerId,
+          producerEpoch: epoch,
+          groupId,
+        });
+        return { errorCode: response.errorCode, result: undefined };
       });
       this.offsetsAdded = true;
       const topics = new Map<string, TxnOffset[]>();
@@ -371,14 +375,9 @@ export class TransactionManager {
     // Nothing reached the coordinator: there is no transaction to end (Java skips EndTxn too).
     if (this.added.size === 0 && !this.offsetsAdded) return;
     const { producerId, epoch } = this.options.sequences.current;
-    await callCoordinator({
-      cluster: this.options.cluster,
-      type: "transaction",
-      key: this.transactionalId,
-      what: `EndTxn(${committed ? "commit" : "abort"}) for ${this.transactionalId}`,
-      deadline: this.deadline(),
-      signal: this.options.signal,
-      attempt: async (connection) => {
+    await this.callTxnCoordinator(
+      `EndTxn(${committed ? "commit" : "abort"}) for ${this.transactionalId}`,
+      async (connection) => {
         // v5 bumps the epoch per transaction (KIP-890 part 2), which this producer does not do.
         const version = connection.versionFor(EndTxn, 4);
         const response = await connection.send(
@@ -388,6 +387,6 @@ export class TransactionManager {
         );
         return { errorCode: response.errorCode, result: undefined };
       },
-    });
+    );
   }
 }
