@@ -17,11 +17,10 @@ import { StorageError } from "./storage-error.ts";
 export interface AppendOptions {
   /** Stamped into every batch's partitionLeaderEpoch. */
   readonly leaderEpoch?: number;
-  /** Transaction markers are written by the coordinator only, never by a producer. */
-  readonly allowControlBatches?: boolean;
   /**
-   * Who writes (Kafka's AppendOrigin), deciding the producer checks (producer-append.ts):
-   * "client" by default, "coordinator" when control batches are allowed.
+   * Who writes (Kafka's AppendOrigin), "client" by default. It decides the producer checks
+   * (producer-append.ts), and only a coordinator (or replication) may write control batches —
+   * transaction markers never come from a producer.
    */
   readonly origin?: AppendOrigin;
 }
@@ -84,7 +83,7 @@ export function validateAndAssignOffsets(
           "INVALID_RECORD",
           `record batch ${batches.length} has ${count} records but last offset delta ${header.lastOffsetDelta}`,
         );
-      if (header.isControl && !options.allowControlBatches)
+      if (header.isControl && (options.origin ?? "client") === "client")
         throw new StorageError("INVALID_RECORD", "clients may not write control batches");
       if (config.cleanupPolicyCompact && !header.isControl) requireKeys(records, span.position, span.size);
       if (logAppendTime >= 0n) header.setLogAppendTime(logAppendTime);

@@ -125,7 +125,7 @@ export class ProducerStateManager {
     verify: (() => void) | undefined,
   ): ProducerAppend | undefined {
     if (!hasProducerBatch(records, batches)) return undefined;
-    const origin = options.origin ?? (options.allowControlBatches ? "coordinator" : "client");
+    const origin = options.origin ?? "client";
     let append: ProducerAppend;
     try {
       append = analyzeProducerBatches(records, batches, this.state, origin);

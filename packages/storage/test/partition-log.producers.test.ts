@@ -132,9 +132,9 @@ test("aborted transactions are found across segments; the .txnindex goes with it
   await log.append(idempotent(0, 2, { pid: 1n, txn: true })); // 0-1
   await log.append(idempotent(0, 2, { pid: 2n, txn: true })); // 2-3
   await log.roll();
-  await log.append(abort(1n), { allowControlBatches: true }); // 4: LSO 2 (producer 2 still open)
+  await log.append(abort(1n), { origin: "coordinator" }); // 4: LSO 2 (producer 2 still open)
   await log.roll();
-  await log.append(abort(2n), { allowControlBatches: true }); // 5: LSO 6
+  await log.append(abort(2n), { origin: "coordinator" }); // 5: LSO 6
   assert.deepEqual(log.abortedTransactions(0n, 6n), [
     { producerId: 1n, firstOffset: 0n },
     { producerId: 2n, firstOffset: 2n },

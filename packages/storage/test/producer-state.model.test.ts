@@ -112,10 +112,7 @@ class Run {
     let actual: ModelAppendOutcome;
     let firstOffset = -1n;
     try {
-      const result = await this.log.append(
-        this.encode(batch),
-        batch.marker ? { allowControlBatches: true } : {},
-      );
+      const result = await this.log.append(this.encode(batch), batch.marker ? { origin: "coordinator" } : {});
       firstOffset = result.firstOffset;
       actual = result.duplicate
         ? { duplicate: { first: result.firstOffset, last: result.lastOffset } }

@@ -54,11 +54,9 @@ export class LocalPartition implements Partition {
   }
 
   async append(records: Buffer, options: PartitionAppendOptions = {}): Promise<AppendResult> {
-    const fromCoordinator = options.origin === "coordinator";
     const result = await this.log.append(records, {
       leaderEpoch: this.leaderEpoch,
-      allowControlBatches: fromCoordinator,
-      origin: fromCoordinator ? "coordinator" : "client",
+      origin: options.origin ?? "client",
     });
     if (result.batches.length === 0) return result;
     // Only up to this append's own end: a later append still in flight (e.g. waiting for its

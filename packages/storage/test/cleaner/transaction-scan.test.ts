@@ -52,7 +52,7 @@ test("aborted records never hide committed ones and are removed; markers stay; u
     log.append(
       encodeEndTxnMarkerBatch({ type, producerId, producerEpoch: 0, coordinatorEpoch: 1, timestamp: ts }),
       {
-        allowControlBatches: true,
+        origin: "coordinator",
       },
     );
   const plain = (key: string, value: string) => log.append(encodeMessages([{ key, value, timestamp: ts }]));

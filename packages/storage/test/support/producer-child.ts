@@ -48,7 +48,7 @@ for (let round = 0; Date.now() - started < maxRunMs; round++) {
           coordinatorEpoch: 0,
           timestamp,
         }),
-        { allowControlBatches: true },
+        { origin: "coordinator" },
       );
   }
 }
