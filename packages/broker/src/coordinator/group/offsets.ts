@@ -197,11 +197,6 @@ export class Offsets {
     this.store.completeTxn(producerId, commit, partition);
   }
 
-  /** require_stable (OffsetFetch v7+): an open transaction still holds offsets of the group. */
-  hasPendingTransactions(groupId: string): boolean {
-    return this.store.hasPendingTxnOffsets(groupId);
-  }
-
   /** Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error. */
   /**
    * Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error.

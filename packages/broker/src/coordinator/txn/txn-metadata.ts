@@ -99,10 +99,4 @@ export class TransactionMetadata implements TxnSnapshot {
   hasPartition(topic: string, partition: number): boolean {
     return this.partitions.get(topic)?.has(partition) === true;
   }
-
-  get partitionCount(): number {
-    let count = 0;
-    for (const ps of this.partitions.values()) count += ps.size;
-    return count;
-  }
 }
