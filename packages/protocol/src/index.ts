@@ -1,6 +1,7 @@
 // @nagare/protocol: the sans-io Kafka wire protocol. Record batches live in the "./records" entry.
 
 export { CodecError, type CodecErrorCode } from "./codec/codec-error.ts";
+export { FrameReader, type FrameReaderOptions } from "./codec/frame-reader.ts";
 export {
   type DecodedRequest,
   decodeRequest,

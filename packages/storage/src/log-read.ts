@@ -4,15 +4,14 @@
 // retention or compaction cannot close it underneath.
 
 import { BATCH_HEADER_SIZE, BatchHeader } from "@nagare/protocol/records";
-import type { ReadResult } from "./partition-log.ts";
+import type { ReadOptions, ReadResult } from "./partition-log.ts";
 import type { LogSegment } from "./segment.ts";
 
 export async function readSegments(
   segments: readonly LogSegment[],
   offset: bigint,
-  maxBytes: number,
   upperBound: bigint,
-  minOneBatch: boolean | undefined,
+  { maxBytes, minOneBatch, allocate }: ReadOptions,
 ): Promise<ReadResult> {
   const empty: ReadResult = { records: Buffer.alloc(0), firstBatchOffset: -1n };
   for (let i = floorSegmentIndex(segments, offset); i < segments.length; i++) {
@@ -26,7 +25,7 @@ export async function readSegments(
       const budget = Math.min(maxBytes, limit - first.position);
       const length = first.size > budget ? (minOneBatch === false ? 0 : first.size) : budget;
       if (length === 0) return empty;
-      const bytes = await segment.readAt(first.position, length);
+      const bytes = await segment.readAt(first.position, length, allocate);
       return {
         records: bytes.subarray(0, wholeBatchesEnd(bytes, upperBound)),
         firstBatchOffset: first.baseOffset,

@@ -69,6 +69,8 @@ export interface ReadOptions {
   readonly upperBound?: bigint;
   /** Return the first batch even when it is larger than maxBytes (Kafka's minOneMessage). */
   readonly minOneBatch?: boolean;
+  /** Where the bytes are read into (default Buffer.allocUnsafe), e.g. a caller's pool. */
+  readonly allocate?: ((bytes: number) => Buffer) | undefined;
 }
 
 export interface ReadResult {
@@ -370,7 +372,7 @@ export class PartitionLog {
     const upperBound = options.upperBound ?? end;
     if (offset >= upperBound) return empty;
     try {
-      return await readSegments(this.segmentList, offset, options.maxBytes, upperBound, options.minOneBatch);
+      return await readSegments(this.segmentList, offset, upperBound, options);
     } catch (error) {
       throw error instanceof StorageError ? error : this.markOffline("read", error);
     }

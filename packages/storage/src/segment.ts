@@ -262,9 +262,13 @@ export class LogSegment {
     return findBatch(this.handle, start, end, offset);
   }
 
-  /** Reads `length` bytes at `position` (fewer at the end of the file). */
-  async readAt(position: number, length: number): Promise<Buffer> {
-    const buf = Buffer.allocUnsafe(length);
+  /** Reads `length` bytes at `position` (fewer at the end of the file) into a buffer from `allocate`. */
+  async readAt(
+    position: number,
+    length: number,
+    allocate: (bytes: number) => Buffer = Buffer.allocUnsafe,
+  ): Promise<Buffer> {
+    const buf = allocate(length);
     let filled = 0;
     while (filled < length) {
       const { bytesRead } = await this.handle.read(buf, filled, length - filled, position + filled);

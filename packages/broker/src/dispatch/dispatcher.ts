@@ -37,7 +37,7 @@ export interface RequestObserver {
 }
 
 export class Dispatcher {
-  /** Large request frames, shared by every connection of this broker (see net/connection.ts). */
+  /** Request frames and Fetch reads, shared by every connection of this broker (see net/connection.ts). */
   readonly buffers = new BufferPool();
   private readonly services: BrokerServices;
   private readonly observer: RequestObserver | undefined;
@@ -74,7 +74,13 @@ export class Dispatcher {
         `${handler.api.name} v${apiVersion} is unknown to this broker`,
       );
     const { header, body } = decodeRequest(frame, () => handler.api);
-    const ctx: RequestContext = { header, apiVersion, connection, services: this.services };
+    const ctx: RequestContext = {
+      header,
+      apiVersion,
+      connection,
+      services: this.services,
+      allocateRecords: this.buffers.allocate,
+    };
     const response = await this.respond(handler, body, ctx);
     const durationSeconds = (performance.now() - started) / 1000;
     this.observer?.onRequest({ api: handler.api.name, apiVersion, durationSeconds, request: body, response });

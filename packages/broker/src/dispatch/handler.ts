@@ -17,6 +17,11 @@ export interface RequestContext {
   readonly apiVersion: number;
   readonly connection: ConnectionInfo;
   readonly services: BrokerServices;
+  /**
+   * Where Fetch reads record bytes: pooled buffers the connection gives back once the response is
+   * written (net/connection.ts), so nothing may keep them past the response. Default: fresh buffers.
+   */
+  readonly allocateRecords?: (bytes: number) => Buffer;
 }
 
 export interface Handler<A extends ApiDecl = ApiDecl> {

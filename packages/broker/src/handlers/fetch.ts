@@ -73,6 +73,7 @@ async function readPartition(
             maxBytes: Math.max(0, maxBytes),
             upperBound,
             minOneBatch,
+            allocate: ctx.allocateRecords,
           })
         : await partition.log.read(target.fetchOffset, { maxBytes: 0, upperBound: target.fetchOffset });
     return {

@@ -1,14 +1,15 @@
-// Reusable large buffers for Produce frames assembled from socket chunks. A fresh Buffer of ≥ 64 KiB is its own mmap'ed
-// ArrayBuffer: its pages fault in on first write (≈ a second copy), it is external memory that
+// Reusable buffers for request frames (the FrameReader reads into them). A fresh Buffer of ≥ 4 KiB
+// is its own ArrayBuffer (≥ 64 KiB: its own mmap): its pages fault in on first write (≈ a second copy), it is external memory that
 // drives V8 into a full mark-compact every few tens of MiB, and it is unmapped again after. A CPU
 // profile of kcat producing 100 KiB messages spent ~30% of the broker's busy time in GC for that
 // reason; pooling the frames cut the mark-compacts by ~40% and halved produce time in that
 // profile. Buffers come back only where their last use is known (see Connection): the Produce
 // handler does not keep its records after appending them. Anything not given back is collected.
 //
-// Sizes are rounded up to powers of two; at most `maxFreeBytes` wait in the free lists.
+// Sizes are rounded up to powers of two; at most `maxFreeBytes` wait in the free lists. Below
+// 4 KiB Buffer.allocUnsafe slices Node's shared 8 KiB slab, which costs the GC nothing per frame.
 
-const minPooledBytes = 64 * 1024;
+const minPooledBytes = 4 * 1024;
 
 export interface BufferPoolOptions {
   /** Larger requests are allocated normally and never pooled (default 16 MiB). */

@@ -4,16 +4,19 @@
 // when they drain. Idle connections are closed after connections.max.idle.ms. Any bad input closes
 // this connection only.
 //
-// Frames that span socket chunks are assembled in buffers from the dispatcher's pool
-// (net/buffer-pool.ts). A Produce frame goes back once its request was answered: the handler
-// appends the record bytes and keeps none of them. Other APIs may keep slices of their request
-// (e.g. group member metadata), so their frames are left to the GC.
+// The socket reads into a FrameReader's buffers (net/user-buffer-socket.ts): the size prefix and
+// small frames into a reused scratch buffer, the rest of a large frame straight into its own
+// buffer from the dispatcher's pool (net/buffer-pool.ts). A Produce frame goes back once its
+// request was answered: the handler appends the record bytes and keeps none of them. Other APIs
+// may keep slices of their request (e.g. group member metadata), so their frames are left to the GC.
+// Fetch reads its records into pooled buffers too; they go back once the response is written.
 
 import type { Socket } from "node:net";
-import { CodecError, FrameSplitter, Produce } from "@nagare/protocol";
+import { CodecError, Fetch, FrameReader, Produce } from "@nagare/protocol";
 import type { Dispatcher } from "../dispatch/dispatcher.ts";
 import type { ConnectionInfo } from "../dispatch/handler.ts";
 import type { Logger, RateLimitedLog } from "../logger.ts";
+import { adoptWithUserBuffer } from "./user-buffer-socket.ts";
 
 export interface ConnectionOptions {
   readonly info: ConnectionInfo;
@@ -33,32 +36,45 @@ export interface ConnectionOptions {
 interface Slot {
   done: boolean;
   chunks: Buffer[] | null;
+  /** Fetch responses: their record bytes are pooled (RequestContext.allocateRecords). */
+  pooledResponse: boolean;
 }
 
 export class Connection {
   readonly info: ConnectionInfo;
   private readonly socket: Socket;
   private readonly options: ConnectionOptions;
-  private readonly splitter: FrameSplitter;
   private readonly slots: Slot[] = [];
   private readingPaused = false;
   private closing = false;
   private drained: (() => void) | undefined;
 
-  constructor(socket: Socket, options: ConnectionOptions) {
-    this.socket = socket;
+  /** `accepted` comes from a server with pauseOnConnect: it has not read anything yet. */
+  constructor(accepted: Socket, options: ConnectionOptions) {
     this.options = options;
     this.info = options.info;
-    const pool = options.dispatcher.buffers;
-    this.splitter = new FrameSplitter({
+    const reader = new FrameReader({
       maxFrameBytes: options.maxRequestBytes,
-      allocate: pool.allocate,
+      allocate: options.dispatcher.buffers.allocate,
+      onFrame: (frame) => this.dispatch(frame),
     });
+    const adopted = adoptWithUserBuffer(accepted, {
+      buffer: () => reader.nextBuffer(),
+      callback: (nread, buffer) => {
+        this.read(() => reader.onRead(nread, buffer));
+        return true;
+      },
+    });
+    const socket = adopted ?? accepted;
+    this.socket = socket;
+    if (!adopted) {
+      socket.on("data", (chunk: Buffer) => this.read(() => reader.push(chunk)));
+      socket.resume();
+    }
     socket.setNoDelay(true);
     socket.setTimeout(options.idleMs, () =>
       this.reject("idle", "connection idle beyond connections.max.idle.ms"),
     );
-    socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.maybeResume());
     socket.on("error", () => undefined); // reported through 'close'
     socket.on("close", () => {
@@ -68,23 +84,24 @@ export class Connection {
     });
   }
 
-  private onData(chunk: Buffer): void {
-    let frames: Buffer[];
+  /** Feeds received bytes to the reader (which dispatches whole frames); a bad size closes. */
+  private read(feed: () => void): void {
+    if (this.closing) return;
     try {
-      frames = this.splitter.push(chunk);
+      feed();
     } catch (error) {
-      this.reject("bad frame", error instanceof Error ? error.message : String(error));
-      return;
+      if (!(error instanceof CodecError)) throw error;
+      this.reject("bad frame", error.message);
     }
-    for (const frame of frames) this.dispatch(frame);
   }
 
   private dispatch(frame: Buffer): void {
     if (this.closing) return;
-    const slot: Slot = { done: false, chunks: null };
-    this.slots.push(slot);
     // The api key is the frame's first int16 (request header, every version).
-    const pooledFrame = frame.length >= 2 && frame.readInt16BE(0) === Produce.apiKey;
+    const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : -1;
+    const pooledFrame = apiKey === Produce.apiKey;
+    const slot: Slot = { done: false, chunks: null, pooledResponse: apiKey === Fetch.apiKey };
+    this.slots.push(slot);
     this.options.dispatcher.handle(frame, this.info).then(
       (chunks) => {
         if (pooledFrame) this.options.dispatcher.buffers.release(frame);
@@ -112,12 +129,22 @@ export class Connection {
       if (!slot.chunks) continue;
       if (!wrote) this.socket.cork();
       wrote = true;
-      for (const chunk of slot.chunks) this.socket.write(chunk);
+      const chunks = slot.chunks;
+      // Once the last chunk's write completes (or fails) the kernel has every byte: the pool may
+      // lend the buffers again.
+      const release = slot.pooledResponse ? () => this.releaseAll(chunks) : undefined;
+      for (let i = 0; i < chunks.length; i++)
+        this.socket.write(chunks[i] as Buffer, i === chunks.length - 1 ? release : undefined);
     }
     if (wrote) this.socket.uncork();
     if (this.socket.writableLength > this.options.maxPendingResponseBytes) this.pauseReading();
     else this.maybeResume();
     if (this.slots.length === 0) this.drained?.();
+  }
+
+  private releaseAll(chunks: readonly Buffer[]): void {
+    const pool = this.options.dispatcher.buffers;
+    for (const chunk of chunks) pool.release(chunk);
   }
 
   private pauseReading(): void {

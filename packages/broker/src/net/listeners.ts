@@ -1,4 +1,6 @@
 // The TCP listeners from `listeners`: one server each, connections tracked for graceful shutdown.
+// Accepted sockets start paused: a Connection moves their handle to a socket that reads into its
+// own buffers before anything is read (net/user-buffer-socket.ts).
 
 import { createServer, type Server, type Socket } from "node:net";
 import type { ListenerSpec } from "../config/listeners.ts";
@@ -26,7 +28,9 @@ export class Listeners {
   async bind(specs: readonly ListenerSpec[], factory: ConnectionFactory): Promise<BoundListener[]> {
     const bound: BoundListener[] = [];
     for (const spec of specs) {
-      const server = createServer({ noDelay: true }, (socket) => this.accept(socket, spec, factory));
+      const server = createServer({ noDelay: true, pauseOnConnect: true }, (socket) =>
+        this.accept(socket, spec, factory),
+      );
       await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(spec.port, spec.host === "" ? undefined : spec.host, () => {

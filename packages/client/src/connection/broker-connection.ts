@@ -11,11 +11,11 @@ import {
   apiByKey,
   decodeResponse,
   encodeRequest,
+  FrameReader,
   type RequestInput,
   type ResponseValue,
 } from "@nagare/protocol";
 import { KafkaConnectionError, KafkaProtocolError, KafkaTimeoutError } from "../errors.ts";
-import { FrameReader } from "./frame-reader.ts";
 
 export interface BrokerAddress {
   readonly host: string;

@@ -1,9 +1,9 @@
-// The connection's frame reader, fed as net's onread would: it picks each read's buffer, the
+// The frame reader, fed as net's onread would: it picks each read's buffer, the
 // "socket" fills at most that much, and whole frames come out however the bytes were cut.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { FrameReader } from "../../src/connection/frame-reader.ts";
+import { FrameReader } from "../../src/codec/frame-reader.ts";
 
 function framed(payload: Buffer): Buffer {
   const size = Buffer.alloc(4);
@@ -45,4 +45,22 @@ test("a size outside [0, maxFrameBytes] is rejected before the frame is buffered
   assert.throws(() => feed(reader, framed(Buffer.alloc(1001)).subarray(0, 4), 4), {
     code: "FRAME_TOO_LARGE",
   });
+});
+
+test("push (for 'data' events) gives the same frames, in buffers from allocate", () => {
+  const payloads = [Buffer.from("a"), Buffer.alloc(70_000, 3), Buffer.from("bc")];
+  const stream = Buffer.concat(payloads.map(framed));
+  const allocated: number[] = [];
+  const frames: Buffer[] = [];
+  const reader = new FrameReader({
+    maxFrameBytes: 1 << 20,
+    onFrame: (f) => frames.push(f),
+    allocate: (bytes) => {
+      allocated.push(bytes);
+      return Buffer.allocUnsafe(bytes);
+    },
+  });
+  for (let at = 0; at < stream.length; at += 7000) reader.push(stream.subarray(at, at + 7000));
+  assert.deepEqual(frames, payloads);
+  assert.deepEqual(allocated, [1, 70_000, 2]);
 });
