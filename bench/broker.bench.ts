@@ -3,16 +3,18 @@
 // 1. loopback limit: a child `node` process with a node:net server that discards what it reads, fed
 //    by this process writing 1 MiB buffers for ~3 s (the same shape as kcat → broker: one sender,
 //    one Node receiver, separate processes);
-// 2. produce: kcat (librdkafka) `-P -l` of a prepared file of N messages (random base64, so lz4
-//    cannot shrink it much), 1 KiB and 100 KiB, acks=1 and acks=all, lz4 and none, linger.ms=5;
-//    kcat's exit status is checked (it exits non-zero when a message failed); each case is run
-//    again until it has run ≥ 3 s in total (at least twice), into the same topic;
-// 3. consume: kcat `-C -o beginning -e -c N` reading each whole topic back, output discarded,
-//    repeated the same way;
-// 2a./3a. load-generator ceilings: the same kcat runs against bench/stub-broker.ts, a Node process
+// 2. produce with librdkafka: bench/rdkafka-perf.c (compiled here with cc, -lrdkafka), 1 KiB and
+//    100 KiB messages, acks=1 and acks=all, lz4 and none, linger.ms=5, batch.size=1000000; it times
+//    itself from its first message (after the topic's metadata) to its last delivery report and
+//    fails on any delivery error; each case is run again until it has run ≥ 3 s in total (at
+//    least twice), into the same topic. kcat `-P -l` of a prepared file (random base64) is run the
+//    same way on the acks=1/none cases for reference, timed from spawn to exit;
+// 3. consume: each topic read back from the beginning (rdkafka-perf consume / kcat `-C -e -c N`,
+//    output discarded), repeated the same way;
+// 2a./3a. load-generator ceilings: the same runs against bench/stub-broker.ts, a Node process
 //    that answers with @nagare/protocol but stores nothing (`discard`) or replays the topic's own
 //    batches, fetched once from Nagare, rebased onto each fetch offset (`replay`); so each figure
-//    can be read against what kcat itself reaches on this machine, not only against loopback;
+//    can be read against what its generator itself reaches on this machine, not only loopback;
 // 4. end-to-end latency: a raw client on our codec produces 1 KiB messages at a fixed rate (a batch
 //    per 1 ms tick, catching up to the rate), another connection long-polls Fetch v11 (maxWaitMs
 //    500, minBytes 1); latency = receive time − send time per message, send times matched by
@@ -28,6 +30,9 @@
 // and a timeout; temp dirs and files are removed at the end.
 //
 //   npm run bench:broker        (node bench/broker.bench.ts)
+//   BENCH_BROKER_ONLY=latency npm run bench:broker    (a subset: any of ceilings, produce, consume,
+//                                                      latency, seed, comma-separated; consume
+//                                                      implies produce, whose topics it reads)
 
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -40,7 +45,7 @@ import {
   decodeResponse,
   encodeRequest,
   Fetch,
-  FrameSplitter,
+  FrameReader,
   Produce,
 } from "../packages/protocol/src/index.ts";
 import { BatchHeader, encodeMessages, splitBatches } from "../packages/protocol/src/records/index.ts";
@@ -177,15 +182,49 @@ async function loopbackLimit(ms: number): Promise<Sample> {
   }
 }
 
-// ---- 2./3. kcat produce and consume ----------------------------------------------------------
+// ---- 2./3. produce and consume: rdkafka-perf and kcat ---------------------------------------
 
 interface ProduceCase {
+  readonly generator: LoadGenerator;
   readonly size: number;
   readonly count: number;
   readonly acks: "1" | "all";
   readonly codec: "none" | "lz4";
+  /** kcat's input: `count` lines of `size` bytes. */
   readonly file: string;
   readonly topic: string;
+}
+
+/** A librdkafka load generator: the seconds one produce or consume run took. */
+interface LoadGenerator {
+  readonly name: "rdkafka-perf" | "kcat";
+  produce(bootstrap: string, c: ProduceCase): Promise<number>;
+  consume(bootstrap: string, topic: string, count: number): Promise<number>;
+}
+
+const kcat: LoadGenerator = {
+  name: "kcat",
+  produce: async (bootstrap, c) => (await run("kcat", kcatProduceArgs(bootstrap, c), 120_000)).seconds,
+  consume: (bootstrap, topic, count) => kcatConsume(bootstrap, topic, count, 120_000),
+};
+
+/** bench/rdkafka-perf.c, compiled into `dir`; its runs time themselves (no process start-up). */
+async function rdkafkaPerf(dir: string): Promise<LoadGenerator> {
+  const binary = join(dir, "rdkafka-perf");
+  await run("cc", ["-O2", "-o", binary, join(repo, "bench", "rdkafka-perf.c"), "-lrdkafka"], 60_000).catch(
+    (error: unknown) => {
+      throw new Error(
+        `compiling bench/rdkafka-perf.c failed (needs gcc and librdkafka-dev: sh scripts/install-test-deps.sh): ${String(error)}`,
+      );
+    },
+  );
+  const seconds = async (args: string[]) => Number((await run(binary, args, 150_000)).stdout.trim());
+  return {
+    name: "rdkafka-perf",
+    produce: (bootstrap, c) =>
+      seconds(["produce", bootstrap, c.topic, String(c.size), String(c.count), c.acks, c.codec]),
+    consume: (bootstrap, topic, count) => seconds(["consume", bootstrap, topic, String(count)]),
+  };
 }
 
 function kcatProduceArgs(bootstrap: string, c: ProduceCase): string[] {
@@ -242,23 +281,44 @@ async function kcatConsume(bootstrap: string, topic: string, count: number, ms: 
 
 // ---- 4. end-to-end latency -------------------------------------------------------------------
 
+/**
+ * A connection for one request at a time (or Produce) whose responses are read into fresh buffers,
+ * or with `oneFrameAtATime` into one reused buffer: the caller is done with a response before its
+ * next request, and the client's own GC stays out of the latency figures.
+ */
 async function rawConnection(
   bootstrap: string,
+  oneFrameAtATime = false,
 ): Promise<{ socket: Socket; frames: AsyncIterableIterator<Buffer> }> {
   const [host, port] = bootstrap.split(":") as [string, string];
-  const socket = connect(Number(port), host);
-  socket.setNoDelay(true);
-  await once(socket, "connect");
-  const splitter = new FrameSplitter({ maxFrameBytes: 1 << 27 });
   const queue: Buffer[] = [];
   const waiters: ((b: IteratorResult<Buffer>) => void)[] = [];
-  socket.on("data", (chunk: Buffer) => {
-    for (const frame of splitter.push(chunk)) {
+  const reused = Buffer.allocUnsafe(oneFrameAtATime ? 16 * MiB : 0);
+  // Reads go into the reader's buffers (no 64 KiB buffer per read): the client's own GC pauses
+  // would otherwise show up in the latency figures.
+  const reader = new FrameReader({
+    maxFrameBytes: 1 << 27,
+    allocate: (bytes) =>
+      oneFrameAtATime && bytes <= reused.length ? reused.subarray(0, bytes) : Buffer.allocUnsafe(bytes),
+    onFrame: (frame) => {
       const w = waiters.shift();
       if (w) w({ value: frame, done: false });
       else queue.push(frame);
-    }
+    },
   });
+  const socket = connect({
+    port: Number(port),
+    host,
+    noDelay: true,
+    onread: {
+      buffer: () => reader.nextBuffer(),
+      callback: (n, buf) => {
+        reader.onRead(n, buf);
+        return true;
+      },
+    },
+  });
+  await once(socket, "connect");
   socket.on("error", () => undefined);
   const frames: AsyncIterableIterator<Buffer> = {
     next: () =>
@@ -297,7 +357,7 @@ async function latency(
   await run("kcat", ["-P", "-b", bootstrap, "-t", topic, "-l", topicFile], 30_000);
   const size = KiB;
   const producer = await rawConnection(bootstrap);
-  const consumer = await rawConnection(bootstrap);
+  const consumer = await rawConnection(bootstrap, true);
   let correlation = 0;
   // The client must not add its own pauses to the figure: batches are encoded once per message
   // count and resent (the broker validates and stamps each copy as usual), and the consumer reads
@@ -564,6 +624,15 @@ const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
 /** Every throughput case runs at least this long in total (repeated runs), for steady figures. */
 const minCaseSeconds = 3;
 
+const sections = ["ceilings", "produce", "consume", "latency", "seed"] as const;
+type Section = (typeof sections)[number];
+const only = process.env.BENCH_BROKER_ONLY?.split(",").map((s) => s.trim());
+for (const name of only ?? [])
+  if (!sections.includes(name as Section))
+    throw new Error(`BENCH_BROKER_ONLY: unknown section "${name}" (accepted: ${sections.join(", ")})`);
+const enabled = (section: Section): boolean =>
+  !only || only.includes(section) || (section === "produce" && only.includes("consume"));
+
 async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "nagare-bench-broker-"));
   const brokers: BrokerProcess[] = [];
@@ -586,38 +655,48 @@ async function main(): Promise<void> {
       { size: 100 * KiB, count: 3_000, path: join(work, "m100k.txt") },
     ];
     for (const f of files) await messageFile(f.path, f.size, f.count);
+    // The targets are judged with rdkafka-perf (librdkafka without kcat's line reading and output
+    // formatting); kcat's everyday runs are kept for reference on fewer cases.
+    const generators = [await rdkafkaPerf(work), kcat];
     const cases: ProduceCase[] = [];
-    for (const f of files)
-      for (const acks of ["1", "all"] as const)
-        for (const codec of ["none", "lz4"] as const)
-          cases.push({
-            size: f.size,
-            count: f.count,
-            acks,
-            codec,
-            file: f.path,
-            topic: `bench-${f.size / KiB}k-acks${acks}-${codec}`,
-          });
-    const shape = (c: ProduceCase) => `${c.size / KiB}k-${c.codec}`;
+    for (const generator of generators)
+      for (const f of files)
+        for (const acks of ["1", "all"] as const)
+          for (const codec of ["none", "lz4"] as const) {
+            if (generator === kcat && (acks !== "1" || codec !== "none")) continue;
+            cases.push({
+              generator,
+              size: f.size,
+              count: f.count,
+              acks,
+              codec,
+              file: f.path,
+              topic: `bench-${generator.name}-${f.size / KiB}k-acks${acks}-${codec}`,
+            });
+          }
+    const shape = (c: ProduceCase) => `${c.generator.name} ${c.size / KiB}k-${c.codec}`;
+    const label = (c: ProduceCase) => `${c.generator.name} ${c.size / KiB} KiB, ${c.codec}`;
+    const verdict = (c: ProduceCase, rate: number, target: number) =>
+      c.generator === kcat
+        ? "(kcat: for reference)"
+        : `(target ≥ ${target * 100}%) ${rate >= target * mibPerSec(loop) ? "met" : "MISSED"}`;
 
-    // 2a. kcat -P ceiling: the same runs against the discard stub (acks make no difference there).
+    // 2a. produce ceilings: the same runs against the discard stub (acks make no difference there).
     const produceCeiling = new Map<string, number>();
     const discard = await startStub(["discard"]);
     try {
       for (const c of cases) {
-        if (c.acks !== "1") continue;
-        const runs = await repeat(minCaseSeconds, 2, 20, async () => {
-          return (await run("kcat", kcatProduceArgs(discard.bootstrap, c), 120_000)).seconds;
-        });
+        if (c.acks !== "1" || !enabled("ceilings")) continue;
+        const runs = await repeat(minCaseSeconds, 2, 20, () => c.generator.produce(discard.bootstrap, c));
         const r = repeated(c.size * c.count, c.count, runs);
         produceCeiling.set(shape(c), mibPerSec(r.sample));
-        addRow({ name: `ceiling: kcat -P ${c.size / KiB} KiB, ${c.codec} → discard stub`, ...r });
+        addRow({ name: `ceiling: produce ${label(c)} → discard stub`, ...r });
       }
     } finally {
       await discard.stop();
     }
 
-    // 2./3. produce and consume with kcat
+    // 2./3. produce and consume
     const broker = await startChildBroker(join(work, "data"));
     brokers.push(broker);
     // Warm-up: JIT in the broker, topic creation path.
@@ -627,130 +706,135 @@ async function main(): Promise<void> {
       60_000,
     );
     const producedRuns = new Map<string, number>();
-    for (const c of cases) {
-      const runs = await repeat(minCaseSeconds, 2, 20, async () => {
-        return (await run("kcat", kcatProduceArgs(broker.bootstrap, c), 120_000)).seconds;
-      });
+    for (const c of enabled("produce") ? cases : []) {
+      const runs = await repeat(minCaseSeconds, 2, 20, () => c.generator.produce(broker.bootstrap, c));
       producedRuns.set(c.topic, runs.length);
       const r = repeated(c.size * c.count, c.count, runs);
       const rate = mibPerSec(r.sample);
       const ceiling = produceCeiling.get(shape(c)) ?? Number.NaN;
-      addRow({ name: `produce ${c.size / KiB} KiB, acks=${c.acks}, ${c.codec}`, ...r });
+      addRow({ name: `produce ${label(c)}, acks=${c.acks}`, ...r });
       comparisons.push(
-        `produce ${c.size / KiB} KiB acks=${c.acks} ${c.codec}: ${pct(rate, mibPerSec(loop))} of loopback (target ≥ 50%) ${rate >= 0.5 * mibPerSec(loop) ? "met" : "MISSED"}; ${pct(rate, ceiling)} of the kcat -P ceiling (${ceiling.toFixed(0)} MiB/s)`,
+        `produce ${label(c)}, acks=${c.acks}: ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.5)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)`,
       );
     }
     const consumeCount = (c: ProduceCase) => c.count * (producedRuns.get(c.topic) ?? 1);
 
-    // 3a. kcat -C ceiling: the topics' own batches replayed by the stub (rebased per fetch).
+    // 3a. consume ceilings: the topics' own batches replayed by the stub (rebased per fetch).
     const consumeCeiling = new Map<string, number>();
     for (const c of cases) {
-      if (c.acks !== "1") continue;
-      const batchFile = join(work, `replay-${shape(c)}.bin`);
+      if (c.acks !== "1" || !enabled("ceilings") || !enabled("consume")) continue;
+      const batchFile = join(work, `replay-${shape(c).replace(" ", "-")}.bin`);
       await writeFile(batchFile, await fetchBatches(broker.bootstrap, c.topic));
       const stub = await startStub(["replay", batchFile, String(consumeCount(c))]);
       try {
         const runs = await repeat(minCaseSeconds, 2, 20, () =>
-          kcatConsume(stub.bootstrap, c.topic, consumeCount(c), 120_000),
+          c.generator.consume(stub.bootstrap, c.topic, consumeCount(c)),
         );
         const r = repeated(c.size * consumeCount(c), consumeCount(c), runs);
         consumeCeiling.set(shape(c), mibPerSec(r.sample));
-        addRow({ name: `ceiling: kcat -C ${c.size / KiB} KiB, ${c.codec} ← replay stub`, ...r });
+        addRow({ name: `ceiling: consume ${label(c)} ← replay stub`, ...r });
       } finally {
         await stub.stop();
       }
     }
 
-    for (const c of cases) {
+    for (const c of enabled("consume") ? cases : []) {
       const runs = await repeat(minCaseSeconds, 2, 20, () =>
-        kcatConsume(broker.bootstrap, c.topic, consumeCount(c), 120_000),
+        c.generator.consume(broker.bootstrap, c.topic, consumeCount(c)),
       );
       const r = repeated(c.size * consumeCount(c), consumeCount(c), runs);
       const rate = mibPerSec(r.sample);
       const ceiling = consumeCeiling.get(shape(c)) ?? Number.NaN;
-      addRow({ name: `consume ${c.size / KiB} KiB, ${c.codec} (acks=${c.acks} topic)`, ...r });
+      addRow({ name: `consume ${label(c)} (acks=${c.acks} topic)`, ...r });
       comparisons.push(
-        `consume ${c.size / KiB} KiB ${c.codec} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback (target ≥ 70%) ${rate >= 0.7 * mibPerSec(loop) ? "met" : "MISSED"}; ${pct(rate, ceiling)} of the kcat -C ceiling (${ceiling.toFixed(0)} MiB/s)`,
+        `consume ${label(c)} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.7)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)`,
       );
     }
 
-    // 4. latency at 50 MB/s
-    const rate = 50_000_000 / MiB;
-    const one = join(work, "one.txt");
-    await messageFile(one, 8, 1);
-    const lat = await latency(broker.bootstrap, one, rate, 10_000);
-    addRow({
-      name: `end-to-end latency run, 1 KiB msgs at ${rate.toFixed(1)} MiB/s`,
-      sample: lat.sample,
-      note: `p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, p99.9 ${lat.p999.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms; produce errors ${lat.produceErrors}; received ${lat.received} of ${lat.sample.messages}${lat.consumeError ? ` (consumer: ${lat.consumeError})` : ""}`,
-    });
-    if (lat.received < lat.sample.messages)
+    if (enabled("latency")) {
+      // 4. latency at 50 MB/s
+      const rate = 50_000_000 / MiB;
+      const one = join(work, "one.txt");
+      await messageFile(one, 8, 1);
+      const lat = await latency(broker.bootstrap, one, rate, 10_000);
+      addRow({
+        name: `end-to-end latency run, 1 KiB msgs at ${rate.toFixed(1)} MiB/s`,
+        sample: lat.sample,
+        note: `p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, p99.9 ${lat.p999.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms; produce errors ${lat.produceErrors}; received ${lat.received} of ${lat.sample.messages}${lat.consumeError ? ` (consumer: ${lat.consumeError})` : ""}`,
+      });
+      if (lat.received < lat.sample.messages)
+        comparisons.push(
+          `end-to-end: ${lat.sample.messages - lat.received} messages not consumed within 5 s: FAILED`,
+        );
       comparisons.push(
-        `end-to-end: ${lat.sample.messages - lat.received} messages not consumed within 5 s: FAILED`,
+        `end-to-end p99 at ${mibPerSec(lat.sample).toFixed(1)} MiB/s: ${lat.p99.toFixed(2)} ms (target < 10 ms) ${lat.p99 < 10 && mibPerSec(lat.sample) >= 0.95 * rate ? "met" : "MISSED"}`,
       );
-    comparisons.push(
-      `end-to-end p99 at ${mibPerSec(lat.sample).toFixed(1)} MiB/s: ${lat.p99.toFixed(2)} ms (target < 10 ms) ${lat.p99 < 10 && mibPerSec(lat.sample) >= 0.95 * rate ? "met" : "MISSED"}`,
-    );
+    }
     await broker.stop();
     brokers.pop();
     await rm(join(work, "data"), { recursive: true, force: true });
 
-    // 5. seed workload on a fresh broker
-    const seedSize = 100_000;
-    const seedCount = 100_000;
-    const perFile = 1000;
-    const seedFile = join(work, "seed.txt");
-    await messageFile(seedFile, seedSize, perFile);
-    const free = freeBytes(work);
-    const needed = seedSize * seedCount;
-    const useRetention = free < 3 * needed;
-    const seedBroker = await startChildBroker(
-      join(work, "seed-data"),
-      useRetention ? { "log.retention.bytes": String(GiB()), "log.retention.check.interval.ms": "1000" } : {},
-    );
-    brokers.push(seedBroker);
-    console.log(
-      `seed workload: ${(needed / 1e9).toFixed(1)} GB; free disk ${(free / 1e9).toFixed(1)} GB; retention ${useRetention ? "1 GiB (segments deleted)" : "off (fits)"}`,
-    );
-    let peakRss = 0;
-    const sampler = setInterval(async () => {
-      peakRss = Math.max(peakRss, await procStatus(seedBroker.pid, "VmRSS"));
-    }, 100);
-    const seedArgs = kcatProduceArgs(seedBroker.bootstrap, {
-      size: seedSize,
-      count: seedCount,
-      acks: "1",
-      codec: "none",
-      file: seedFile,
-      topic: "bench-seed",
-    });
-    seedArgs.pop(); // kcat takes one file in line mode: the file goes to its stdin 100 times instead
-    seedArgs.push(
-      "-X",
-      `queue.buffering.max.messages=${seedCount}`,
-      "-X",
-      "queue.buffering.max.kbytes=2097151",
-    );
-    const seedData = await readFile(seedFile);
-    const seed = await run("kcat", seedArgs, 600_000, async (stdin) => {
-      for (let i = 0; i < seedCount / perFile; i++) if (!stdin.write(seedData)) await once(stdin, "drain");
-    });
-    clearInterval(sampler);
-    const hwm = await procStatus(seedBroker.pid, "VmHWM");
-    const seedSample = { bytes: needed, messages: seedCount, seconds: seed.seconds };
-    // All delivered? Read the end offset back.
-    const end = await run("kcat", ["-Q", "-b", seedBroker.bootstrap, "-t", "bench-seed:0:-1"], 30_000);
-    const logged = Number(/offset (\d+)/.exec(end.stdout)?.[1] ?? Number.NaN);
-    addRow({
-      name: "seed: 100,000 × 100 KB, kcat acks=1, ~20,000 in flight",
-      sample: seedSample,
-      note: `${seed.seconds.toFixed(1)} s, kcat exit 0, end offset ${logged}; broker peak RSS ${(Math.max(hwm, peakRss) / MiB).toFixed(0)} MiB (VmHWM ${(hwm / MiB).toFixed(0)}, sampled VmRSS max ${(peakRss / MiB).toFixed(0)})`,
-    });
-    comparisons.push(
-      `seed workload: ${logged === seedCount ? "all 100,000 messages in the log, no errors" : `end offset ${logged}, expected ${seedCount}: FAILED`}`,
-    );
-    await seedBroker.stop();
-    brokers.pop();
+    if (enabled("seed")) {
+      // 5. seed workload on a fresh broker
+      const seedSize = 100_000;
+      const seedCount = 100_000;
+      const perFile = 1000;
+      const seedFile = join(work, "seed.txt");
+      await messageFile(seedFile, seedSize, perFile);
+      const free = freeBytes(work);
+      const needed = seedSize * seedCount;
+      const useRetention = free < 3 * needed;
+      const seedBroker = await startChildBroker(
+        join(work, "seed-data"),
+        useRetention
+          ? { "log.retention.bytes": String(GiB()), "log.retention.check.interval.ms": "1000" }
+          : {},
+      );
+      brokers.push(seedBroker);
+      console.log(
+        `seed workload: ${(needed / 1e9).toFixed(1)} GB; free disk ${(free / 1e9).toFixed(1)} GB; retention ${useRetention ? "1 GiB (segments deleted)" : "off (fits)"}`,
+      );
+      let peakRss = 0;
+      const sampler = setInterval(async () => {
+        peakRss = Math.max(peakRss, await procStatus(seedBroker.pid, "VmRSS"));
+      }, 100);
+      const seedArgs = kcatProduceArgs(seedBroker.bootstrap, {
+        generator: kcat,
+        size: seedSize,
+        count: seedCount,
+        acks: "1",
+        codec: "none",
+        file: seedFile,
+        topic: "bench-seed",
+      });
+      seedArgs.pop(); // kcat takes one file in line mode: the file goes to its stdin 100 times instead
+      seedArgs.push(
+        "-X",
+        `queue.buffering.max.messages=${seedCount}`,
+        "-X",
+        "queue.buffering.max.kbytes=2097151",
+      );
+      const seedData = await readFile(seedFile);
+      const seed = await run("kcat", seedArgs, 600_000, async (stdin) => {
+        for (let i = 0; i < seedCount / perFile; i++) if (!stdin.write(seedData)) await once(stdin, "drain");
+      });
+      clearInterval(sampler);
+      const hwm = await procStatus(seedBroker.pid, "VmHWM");
+      const seedSample = { bytes: needed, messages: seedCount, seconds: seed.seconds };
+      // All delivered? Read the end offset back.
+      const end = await run("kcat", ["-Q", "-b", seedBroker.bootstrap, "-t", "bench-seed:0:-1"], 30_000);
+      const logged = Number(/offset (\d+)/.exec(end.stdout)?.[1] ?? Number.NaN);
+      addRow({
+        name: "seed: 100,000 × 100 KB, kcat acks=1, ~20,000 in flight",
+        sample: seedSample,
+        note: `${seed.seconds.toFixed(1)} s, kcat exit 0, end offset ${logged}; broker peak RSS ${(Math.max(hwm, peakRss) / MiB).toFixed(0)} MiB (VmHWM ${(hwm / MiB).toFixed(0)}, sampled VmRSS max ${(peakRss / MiB).toFixed(0)})`,
+      });
+      comparisons.push(
+        `seed workload: ${logged === seedCount ? "all 100,000 messages in the log, no errors" : `end offset ${logged}, expected ${seedCount}: FAILED`}`,
+      );
+      await seedBroker.stop();
+      brokers.pop();
+    }
 
     console.log();
     const width = Math.max(...rows.map((r) => r.name.length));
