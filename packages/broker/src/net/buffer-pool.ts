@@ -6,7 +6,8 @@
 // profile. Buffers come back only where their last use is known (see Connection): the Produce
 // handler does not keep its records after appending them. Anything not given back is collected.
 //
-// Sizes are rounded up to powers of two; at most `maxFreeBytes` wait in the free lists. Below
+// Sizes are rounded up to powers of two; at most `maxFreeBytes` wait in the free lists, and a
+// released buffer displaces free buffers of other sizes rather than being dropped. Below
 // 4 KiB Buffer.allocUnsafe slices Node's shared 8 KiB slab, which costs the GC nothing per frame.
 
 const minPooledBytes = 4 * 1024;
@@ -56,8 +57,8 @@ export class BufferPool {
     const whole = this.lent.get(view.buffer);
     if (!whole) return;
     this.lent.delete(view.buffer);
-    if (this.freeBytes + whole.length > this.maxFreeBytes) return;
     const sizeClass = Math.log2(whole.length);
+    if (!this.makeRoom(whole.length, sizeClass)) return;
     let list = this.free.get(sizeClass);
     if (!list) {
       list = [];
@@ -65,5 +66,29 @@ export class BufferPool {
     }
     list.push(whole);
     this.freeBytes += whole.length;
+  }
+
+  /**
+   * Frees `bytes` of the budget by dropping buffers of other size classes, largest holder first:
+   * the sizes in use change with the load (1 MiB Produce frames, then 8 MiB Fetch reads), and a
+   * pool full of the old size would otherwise make every buffer of the new one a fresh mmap.
+   */
+  private makeRoom(bytes: number, keepClass: number): boolean {
+    if (bytes > this.maxFreeBytes) return false;
+    while (this.freeBytes + bytes > this.maxFreeBytes) {
+      let victim: Buffer[] | undefined;
+      let victimBytes = 0;
+      for (const [sizeClass, list] of this.free) {
+        const held = list.length * 2 ** sizeClass;
+        if (sizeClass !== keepClass && held > victimBytes) {
+          victim = list;
+          victimBytes = held;
+        }
+      }
+      const dropped = victim?.pop();
+      if (!dropped) return false;
+      this.freeBytes -= dropped.length;
+    }
+    return true;
   }
 }

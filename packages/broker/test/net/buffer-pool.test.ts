@@ -38,3 +38,17 @@ test("free bytes stay within maxFreeBytes", () => {
   for (const b of buffers) pool.release(b);
   assert.equal(pool.idleBytes, 3 * 65_536);
 });
+
+test("a released buffer displaces free buffers of other sizes when the budget is full", () => {
+  const pool = new BufferPool({ maxFreeBytes: 4 * 65_536 });
+  const small = [pool.allocate(65_536), pool.allocate(65_536), pool.allocate(65_536), pool.allocate(65_536)];
+  for (const b of small) pool.release(b);
+  assert.equal(pool.idleBytes, 4 * 65_536);
+  const large = pool.allocate(2 * 65_536);
+  pool.release(large);
+  assert.equal(pool.idleBytes, 4 * 65_536, "two small ones made room for the large one");
+  assert.equal(pool.allocate(2 * 65_536).buffer, large.buffer);
+  const sameClass = [pool.allocate(65_536), pool.allocate(65_536), pool.allocate(65_536)];
+  assert.equal(sameClass.length, 3);
+  assert.equal(pool.idleBytes, 0);
+});
