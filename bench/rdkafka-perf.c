@@ -62,6 +62,20 @@ static char **payloads(size_t size, size_t *n) {
   return pool;
 }
 
+/* The topic's metadata first (this also auto-creates it), as kcat does: otherwise librdkafka only
+ * looks an unknown topic up on its 1 s timer. */
+static rd_kafka_topic_t *topic_with_metadata(rd_kafka_t *rk, const char *topic) {
+  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  const struct rd_kafka_metadata *md;
+  rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
+  if (e) {
+    fprintf(stderr, "metadata: %s\n", rd_kafka_err2str(e));
+    return NULL;
+  }
+  rd_kafka_metadata_destroy(md);
+  return rkt;
+}
+
 static int produce(const char *bootstrap, const char *topic, size_t size, long count, const char *acks,
                    const char *codec) {
   char err[256];
@@ -81,17 +95,10 @@ static int produce(const char *bootstrap, const char *topic, size_t size, long c
   }
   size_t n;
   char **pool = payloads(size, &n);
-  /* The topic's metadata first (this also auto-creates it): an unknown topic would only be
-   * looked up by librdkafka's 1 s timer, as kcat avoids by creating the topic handle up front. */
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
-  const struct rd_kafka_metadata *md;
-  rd_kafka_resp_err_t e = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
-  if (e) {
-    fprintf(stderr, "metadata: %s\n", rd_kafka_err2str(e));
-    return 1;
-  }
-  rd_kafka_metadata_destroy(md);
+  rd_kafka_topic_t *rkt = topic_with_metadata(rk, topic);
+  if (!rkt) return 1;
   double start = now();
+  rd_kafka_resp_err_t e;
   for (long i = 0; i < count;) {
     if (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, 0, pool[i % n], size, NULL, 0, NULL) == -1) {
       e = rd_kafka_last_error();
@@ -140,7 +147,8 @@ static int consume(const char *bootstrap, const char *topic, long count) {
     fprintf(stderr, "rd_kafka_new: %s\n", err);
     return 2;
   }
-  rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+  rd_kafka_topic_t *rkt = topic_with_metadata(rk, topic);
+  if (!rkt) return 1;
   double start = now();
   if (rd_kafka_consume_start(rkt, 0, RD_KAFKA_OFFSET_BEGINNING) == -1) {
     fprintf(stderr, "consume_start: %s\n", rd_kafka_err2str(rd_kafka_last_error()));
