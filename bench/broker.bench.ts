@@ -11,8 +11,9 @@
 //    fails on any delivery error; each case is run again until it has run ≥ 3 s in total (at
 //    least twice), into the same topic. kcat `-P -l` of a prepared file (random base64) is run the
 //    same way on the acks=1/none cases for reference, timed from spawn to exit;
-// 3. consume: each topic read back from the beginning (rdkafka-perf consume / kcat `-C -e -c N`,
-//    output discarded), repeated the same way;
+// 3. consume: each topic read back from the beginning right after its produce case
+//    (rdkafka-perf consume / kcat `-C -e -c N`, output discarded), repeated the same way: this VM
+//    pages out file data not touched for ~30 s (DAMON) and reads it back from disk at ~50 MB/s;
 // 2a./3a. load-generator ceilings: the same runs against bench/stub-broker.ts, a Node process
 //    that answers with @nagare/protocol but stores nothing (`discard`) or replays the topic's own
 //    batches, fetched once from Nagare, rebased onto each fetch offset (`replay`); so each figure
@@ -732,14 +733,48 @@ async function main(): Promise<void> {
       kcatProduceArgs(broker.bootstrap, { ...cases[0], topic: "bench-warmup" } as ProduceCase),
       60_000,
     );
-    const producedRuns = new Map<string, number>();
+    // Each topic is read back right after it was written: this VM pages out file data nobody
+    // touched for ~30 s (DAMON, action pageout) and reads it back from disk at ~50 MB/s, which
+    // would be measured instead of the broker.
     const produced: { c: ProduceCase; rate: number }[] = [];
+    const consumed: string[] = [];
+    const consumeCeiling = new Map<string, number>();
     for (const c of enabled("produce") ? cases : []) {
       const runs = await repeat(minCaseSeconds, 2, 20, () => c.generator.produce(broker.bootstrap, c));
-      producedRuns.set(c.topic, runs.length);
       const r = repeated(c.size * c.count, c.count, runs);
       produced.push({ c, rate: mibPerSec(r.sample) });
       addRow({ name: `produce ${label(c)}, acks=${c.acks}`, ...r });
+      if (!enabled("consume")) continue;
+      const count = c.count * runs.length;
+
+      // 3a. consume ceiling: the topic's own batches replayed by the stub (rebased per fetch).
+      if (c.acks === "1" && enabled("ceilings")) {
+        const batchFile = join(work, `replay-${shape(c).replace(" ", "-")}.bin`);
+        await writeFile(batchFile, await fetchBatches(broker.bootstrap, c.topic));
+        const stub = await startStub(["replay", batchFile, String(count)]);
+        try {
+          const ceilingRuns = await repeat(minCaseSeconds, 2, 20, () =>
+            c.generator.consume(stub.bootstrap, c.topic, count),
+          );
+          const cr = repeated(c.size * count, count, ceilingRuns);
+          consumeCeiling.set(shape(c), mibPerSec(cr.sample));
+          addRow({ name: `ceiling: consume ${label(c)} ← replay stub`, ...cr });
+        } finally {
+          await stub.stop();
+        }
+      }
+
+      // 3. consume
+      const consumeRuns = await repeat(minCaseSeconds, 2, 20, () =>
+        c.generator.consume(broker.bootstrap, c.topic, count),
+      );
+      const cr = repeated(c.size * count, count, consumeRuns);
+      const rate = mibPerSec(cr.sample);
+      const ceiling = consumeCeiling.get(shape(c)) ?? Number.NaN;
+      addRow({ name: `consume ${label(c)} (acks=${c.acks} topic)`, ...cr });
+      consumed.push(
+        `consume ${label(c)} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.7)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)`,
+      );
     }
     // After the produce cases, so the pages this frees do not speed up the first of them.
     const appendSample = enabled("produce") ? await appendLimit(work, 3000) : undefined;
@@ -751,39 +786,7 @@ async function main(): Promise<void> {
         `produce ${label(c)}, acks=${c.acks}: ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.5)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s); ${pct(rate, append)} of the file append limit`,
       );
     }
-    const consumeCount = (c: ProduceCase) => c.count * (producedRuns.get(c.topic) ?? 1);
-
-    // 3a. consume ceilings: the topics' own batches replayed by the stub (rebased per fetch).
-    const consumeCeiling = new Map<string, number>();
-    for (const c of cases) {
-      if (c.acks !== "1" || !enabled("ceilings") || !enabled("consume")) continue;
-      const batchFile = join(work, `replay-${shape(c).replace(" ", "-")}.bin`);
-      await writeFile(batchFile, await fetchBatches(broker.bootstrap, c.topic));
-      const stub = await startStub(["replay", batchFile, String(consumeCount(c))]);
-      try {
-        const runs = await repeat(minCaseSeconds, 2, 20, () =>
-          c.generator.consume(stub.bootstrap, c.topic, consumeCount(c)),
-        );
-        const r = repeated(c.size * consumeCount(c), consumeCount(c), runs);
-        consumeCeiling.set(shape(c), mibPerSec(r.sample));
-        addRow({ name: `ceiling: consume ${label(c)} ← replay stub`, ...r });
-      } finally {
-        await stub.stop();
-      }
-    }
-
-    for (const c of enabled("consume") ? cases : []) {
-      const runs = await repeat(minCaseSeconds, 2, 20, () =>
-        c.generator.consume(broker.bootstrap, c.topic, consumeCount(c)),
-      );
-      const r = repeated(c.size * consumeCount(c), consumeCount(c), runs);
-      const rate = mibPerSec(r.sample);
-      const ceiling = consumeCeiling.get(shape(c)) ?? Number.NaN;
-      addRow({ name: `consume ${label(c)} (acks=${c.acks} topic)`, ...r });
-      comparisons.push(
-        `consume ${label(c)} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.7)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)`,
-      );
-    }
+    comparisons.push(...consumed);
 
     if (enabled("latency")) {
       // 4. latency at 50 MB/s
