@@ -16,12 +16,11 @@ import {
   IncrementalAlterConfigs,
   ListGroups,
   ListOffsets,
-  Metadata,
   OffsetCommit,
   OffsetDelete,
   OffsetFetch,
 } from "@nagare/protocol";
-import { Cluster, type ClusterOptions, type TopicInfo, topicsFromMetadata } from "../cluster/cluster.ts";
+import { Cluster, type ClusterOptions, type TopicInfo } from "../cluster/cluster.ts";
 import type { BrokerConnection } from "../connection/broker-connection.ts";
 import { KafkaProtocolError, throwIfError } from "../errors.ts";
 import type { TopicPartition } from "../types.ts";
@@ -158,27 +157,15 @@ export class Admin {
 
   /** Topic names, sorted; internal topics only when asked for. */
   async listTopics(options: { includeInternal?: boolean } = {}): Promise<string[]> {
-    const snapshot = await this.allTopics();
+    const snapshot = await this.cluster.allTopics();
     return [...snapshot.values()]
       .filter((t) => options.includeInternal === true || !t.isInternal)
       .map((t) => t.name)
       .sort();
   }
 
-  /** Every topic of the cluster (a Metadata request for all topics). */
-  private async allTopics(): Promise<ReadonlyMap<string, TopicInfo>> {
-    const connection = await this.cluster.anyConnection();
-    const response = await connection.send(Metadata, {
-      topics: null,
-      allowAutoTopicCreation: false,
-      includeClusterAuthorizedOperations: false,
-      includeTopicAuthorizedOperations: false,
-    });
-    return topicsFromMetadata(response);
-  }
-
   async describeTopics(names: readonly string[]): Promise<TopicInfo[]> {
-    const all = await this.allTopics();
+    const all = await this.cluster.allTopics();
     return names.map((name) => {
       const topic = all.get(name);
       if (!topic) throw new KafkaProtocolError(3, `describe topic ${name}`); // UNKNOWN_TOPIC_OR_PARTITION

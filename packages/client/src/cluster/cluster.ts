@@ -211,6 +211,18 @@ export class Cluster {
     throw last;
   }
 
+  /** Every topic of the cluster, fetched now (Metadata for all topics; nothing is created or cached). */
+  async allTopics(): Promise<Map<string, TopicInfo>> {
+    const connection = await this.anyConnection();
+    const response = await connection.send(Metadata, {
+      topics: null,
+      allowAutoTopicCreation: false,
+      includeClusterAuthorizedOperations: false,
+      includeTopicAuthorizedOperations: false,
+    });
+    return topicsFromMetadata(response);
+  }
+
   /** The partition's leader, refreshing metadata while there is none (bounded retries). */
   async leaderFor(topic: string, partition: number): Promise<number> {
     let snapshot = await this.metadata([topic]);

@@ -10,7 +10,6 @@
 // so a commit (or close) inside a for-await loop never covers records the loop has not seen, and
 // breaking out of the loop rewinds the positions of the rest of the batch.
 
-import { Metadata } from "@nagare/protocol";
 import { Cluster } from "../cluster/cluster.ts";
 import { KafkaClientError, KafkaProtocolError } from "../errors.ts";
 import type { ConsumerRecord, TopicPartition } from "../types.ts";
@@ -307,18 +306,10 @@ export class Consumer<K = string | null, V = string | null> implements AsyncIter
     if (!membership) return;
     if (this.state.patterns.length > 0 && Date.now() >= this.nextPatternCheckAt) {
       this.nextPatternCheckAt = Date.now() + this.config.metadataMaxAgeMs;
-      const connection = await this.cluster.anyConnection();
-      const response = await connection.send(Metadata, {
-        topics: null,
-        allowAutoTopicCreation: false,
-        includeClusterAuthorizedOperations: false,
-        includeTopicAuthorizedOperations: false,
-      });
-      const matched = response.topics
-        .filter(
-          (t) => t.name !== null && t.errorCode === 0 && !(t.isInternal && this.config.excludeInternalTopics),
-        )
-        .map((t) => t.name as string)
+      const topics = await this.cluster.allTopics();
+      const matched = [...topics.values()]
+        .filter((t) => t.errorCode === 0 && !(t.isInternal && this.config.excludeInternalTopics))
+        .map((t) => t.name)
         .filter((name) =>
           this.state.patterns.some((p) => new RegExp(p.source, p.flags.replace("g", "")).test(name)),
         )

@@ -13,15 +13,12 @@
 // reached, after the records of the batches before it.
 
 import {
-  BATCH_HEADER_SIZE,
   BatchHeader,
+  batchRecordsSection,
   CodecError,
-  CompressionType,
   ControlRecordType,
-  DEFAULT_MAX_DECOMPRESSED_BYTES,
   decodeBatch,
-  decompress,
-  isCompressionType,
+  MIN_RECORD_SIZE,
   probeBatch,
   readEndTxnMarker,
   TimestampType,
@@ -52,9 +49,6 @@ export interface AbortedTransaction {
 
 /** Shared by every record without headers (most records): nothing allocated for them. */
 const noHeaders: readonly RecordHeader[] = Object.freeze([]);
-
-/** The fewest bytes a record can take: one for each of its seven varint/int8 fields. */
-const minRecordSize = 7;
 
 /**
  * Reads one partition's fetched batches on demand. `next()` decodes batches until one has records
@@ -103,14 +97,14 @@ export class FetchedBatchReader {
       }
       const start = span.position;
       this.position = start + span.size;
-      const records = this.readBatch(new BatchHeader(this.raw, start), start + span.size);
+      const records = this.readBatch(new BatchHeader(this.raw, start));
       if (records !== null && records.length > 0) return records;
     }
     return null;
   }
 
   /** The batch's records from the position on, or null when none of them is for the application. */
-  private readBatch(header: BatchHeader, end: number): FetchedRecord[] | null {
+  private readBatch(header: BatchHeader): FetchedRecord[] | null {
     const baseOffset = header.baseOffset;
     const lastOffset = baseOffset + BigInt(header.lastOffsetDelta);
     if (lastOffset < this.nextOffset) return null; // wholly before the position
@@ -142,26 +136,7 @@ export class FetchedBatchReader {
         "CORRUPT_RECORD",
         `record batch at offset ${baseOffset} of ${this.topic}-${this.partition} fails its CRC-32C check`,
       );
-    const compression = header.compression;
-    if (!isCompressionType(compression))
-      throw new CodecError(
-        "UNSUPPORTED_COMPRESSION",
-        `record batch uses unknown compression codec ${compression}`,
-      );
-    const recordCount = header.recordCount;
-    if (recordCount < 0)
-      throw new CodecError("MALFORMED", `record batch has negative record count ${recordCount}`);
-    const section = this.raw.subarray(header.position + BATCH_HEADER_SIZE, end);
-    // An empty section needs no decompression: compaction may leave a batch with no records.
-    const data =
-      compression === CompressionType.NONE || section.length === 0
-        ? section
-        : decompress(compression, section, DEFAULT_MAX_DECOMPRESSED_BYTES);
-    if (recordCount > data.length / minRecordSize)
-      throw new CodecError(
-        "CORRUPT_RECORD",
-        `record count ${recordCount} cannot fit in a records section of ${data.length} bytes`,
-      );
+    const { data, recordCount } = batchRecordsSection(header);
 
     const records = readRecords(
       data,
@@ -279,7 +254,7 @@ function readRecords(
     if (length < 0) throw new CodecError("MALFORMED", `record has negative length ${length}`);
     if (length > data.length - at)
       throw corrupt(`record ${i} of ${recordCount}: ${length} bytes run past the end of the batch`);
-    if (length < minRecordSize - 1)
+    if (length < MIN_RECORD_SIZE - 1)
       throw new CodecError("MALFORMED", `record length ${length} is too small for its fields`);
     const bodyStart = at;
     const end = at + length;

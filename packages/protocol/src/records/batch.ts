@@ -92,7 +92,10 @@ export interface RecordBatch {
 export interface DecodeBatchOptions {
   /** Check the CRC-32C (default true). */
   readonly verifyCrc?: boolean;
-  /** Bound on the decompressed records section (default DEFAULT_MAX_DECOMPRESSED_BYTES). */
+  /**
+   * Bound on a compressed batch's records section once decompressed (default
+   * DEFAULT_MAX_DECOMPRESSED_BYTES); an uncompressed section is already in memory and not bounded.
+   */
   readonly maxDecompressedBytes?: number;
 }
 
@@ -213,6 +216,40 @@ function writeRecords(
  * magic other than 2, a CRC mismatch, an unknown codec, a decompression failure or bound, or
  * records that disagree with recordCount or the section's length.
  */
+/**
+ * The records section of a whole batch, decompressed, its record count and codec, after the checks every
+ * reader of records needs: a known codec, and a count that is not negative and that the section
+ * can hold. The CRC is the caller's to check (some readers skip it).
+ */
+export function batchRecordsSection(
+  header: BatchHeader,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES,
+): { data: Buffer; recordCount: number; compression: CompressionType } {
+  const compression = header.compression;
+  if (!isCompressionType(compression)) {
+    throw new CodecError(
+      "UNSUPPORTED_COMPRESSION",
+      `record batch uses unknown compression codec ${compression}`,
+    );
+  }
+  const recordCount = header.recordCount;
+  if (recordCount < 0)
+    throw new CodecError("MALFORMED", `record batch has negative record count ${recordCount}`);
+  const section = header.recordsBytes();
+  // An empty section needs no decompression: compaction may leave a batch with no records.
+  const data =
+    compression === CompressionType.NONE || section.length === 0
+      ? section
+      : decompress(compression, section, maxDecompressedBytes);
+  if (recordCount > data.length / MIN_RECORD_SIZE) {
+    throw new CodecError(
+      "CORRUPT_RECORD",
+      `record count ${recordCount} cannot fit in a records section of ${data.length} bytes`,
+    );
+  }
+  return { data, recordCount, compression };
+}
+
 export function decodeBatch(buf: Buffer, options: DecodeBatchOptions = {}): RecordBatch {
   const first = scanBatches(buf).next();
   if (first.done === true) throw new CodecError("TRUNCATED", "no record batch in an empty buffer");
@@ -236,28 +273,7 @@ export function decodeBatch(buf: Buffer, options: DecodeBatchOptions = {}): Reco
       `record batch CRC-32C mismatch: stored ${header.crc}, computed ${header.computeCrc()}`,
     );
   }
-  const compression = header.compression;
-  if (!isCompressionType(compression)) {
-    throw new CodecError(
-      "UNSUPPORTED_COMPRESSION",
-      `record batch uses unknown compression codec ${compression}`,
-    );
-  }
-  const recordCount = header.recordCount;
-  if (recordCount < 0)
-    throw new CodecError("MALFORMED", `record batch has negative record count ${recordCount}`);
-  const section = buf.subarray(BATCH_HEADER_SIZE);
-  // An empty section needs no decompression: compaction may leave a batch with no records.
-  const data =
-    section.length === 0
-      ? section
-      : decompress(compression, section, options.maxDecompressedBytes ?? DEFAULT_MAX_DECOMPRESSED_BYTES);
-  if (recordCount > data.length / MIN_RECORD_SIZE) {
-    throw new CodecError(
-      "CORRUPT_RECORD",
-      `record count ${recordCount} cannot fit in a records section of ${data.length} bytes`,
-    );
-  }
+  const { data, recordCount, compression } = batchRecordsSection(header, options.maxDecompressedBytes);
   const records: KafkaRecord[] = [];
   const cursor: Cursor = { offset: 0 };
   for (let i = 0; i < recordCount; i++) {

@@ -12,6 +12,7 @@ export {
   TimestampType,
 } from "./attributes.ts";
 export {
+  batchRecordsSection,
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   type DecodeBatchesOptions,
   type DecodeBatchOptions,
@@ -72,6 +73,7 @@ export {
   decodeRecord,
   encodeRecord,
   type KafkaRecord,
+  MIN_RECORD_SIZE,
   type RecordHeader,
   readRecord,
   sizeOfRecord,
