@@ -362,6 +362,39 @@ async function rawConnection(
   return { socket, frames };
 }
 
+/** Fetch v11 of partition 0 of `topic` from `offset` (8 MiB for the partition, 50 MiB in all). */
+function fetchRequest(topic: string, offset: bigint, maxWaitMs: number, correlationId: number): Buffer[] {
+  return encodeRequest(
+    Fetch,
+    { apiVersion: 11, correlationId, clientId: "bench" },
+    {
+      replicaId: -1,
+      maxWaitMs,
+      minBytes: 1,
+      maxBytes: 50 * MiB,
+      isolationLevel: 0,
+      sessionId: 0,
+      sessionEpoch: -1,
+      topics: [
+        {
+          topic,
+          partitions: [
+            {
+              partition: 0,
+              currentLeaderEpoch: -1,
+              fetchOffset: offset,
+              logStartOffset: -1n,
+              partitionMaxBytes: 8 * MiB,
+            },
+          ],
+        },
+      ],
+      forgottenTopicsData: [],
+      rackId: "",
+    },
+  );
+}
+
 interface LatencyFigures {
   readonly targetMiBps: number;
   readonly sample: Sample;
@@ -448,35 +481,7 @@ async function latency(
   const consume = (async () => {
     let fetchOffset = firstTimedOffset;
     for (let i = 0; !stopConsumer && i < 1_000_000; i++) {
-      const frame = encodeRequest(
-        Fetch,
-        { apiVersion: 11, correlationId: i, clientId: "bench" },
-        {
-          replicaId: -1,
-          maxWaitMs: 500,
-          minBytes: 1,
-          maxBytes: 50 * MiB,
-          isolationLevel: 0,
-          sessionId: 0,
-          sessionEpoch: -1,
-          topics: [
-            {
-              topic,
-              partitions: [
-                {
-                  partition: 0,
-                  currentLeaderEpoch: -1,
-                  fetchOffset,
-                  logStartOffset: -1n,
-                  partitionMaxBytes: 8 * MiB,
-                },
-              ],
-            },
-          ],
-          forgottenTopicsData: [],
-          rackId: "",
-        },
-      );
+      const frame = fetchRequest(topic, fetchOffset, 500, i);
       for (const chunk of frame) consumer.socket.write(chunk);
       const { value } = await consumer.frames.next();
       const now = performance.now();
@@ -582,35 +587,7 @@ async function startStub(args: readonly string[]): Promise<StubBroker> {
 async function fetchBatches(bootstrap: string, topic: string): Promise<Buffer> {
   const consumer = await rawConnection(bootstrap);
   try {
-    const request = encodeRequest(
-      Fetch,
-      { apiVersion: 11, correlationId: 1, clientId: "bench" },
-      {
-        replicaId: -1,
-        maxWaitMs: 0,
-        minBytes: 1,
-        maxBytes: 50 * MiB,
-        isolationLevel: 0,
-        sessionId: 0,
-        sessionEpoch: -1,
-        topics: [
-          {
-            topic,
-            partitions: [
-              {
-                partition: 0,
-                currentLeaderEpoch: -1,
-                fetchOffset: 0n,
-                logStartOffset: -1n,
-                partitionMaxBytes: 8 * MiB,
-              },
-            ],
-          },
-        ],
-        forgottenTopicsData: [],
-        rackId: "",
-      },
-    );
+    const request = fetchRequest(topic, 0n, 0, 1);
     for (const chunk of request) consumer.socket.write(chunk);
     const { value } = await consumer.frames.next();
     const records = decodeResponse(Fetch, 11, value as Buffer).body.responses[0]?.partitions[0]?.records;

@@ -33,10 +33,13 @@ export function partitionExists(metadata: MetadataImage): PartitionExists {
   };
 }
 
-/** Every partition of the request answered with `errorCode` (whole-request failures). */
-export function everyPartitionError(topics: readonly RequestTopic[], errorCode: number) {
-  return topics.map((t) => ({
-    name: t.name,
-    partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
-  }));
+/** The response answering every partition of the request with `errorCode` (whole-request failures). */
+export function failedCommit(request: { readonly topics: readonly RequestTopic[] }, errorCode: number) {
+  return {
+    throttleTimeMs: 0,
+    topics: request.topics.map((t) => ({
+      name: t.name,
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode })),
+    })),
+  };
 }

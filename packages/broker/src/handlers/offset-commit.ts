@@ -17,7 +17,7 @@
 
 import { OffsetCommit, type OffsetCommitResponseInput } from "@nagare/protocol";
 import { defineHandler } from "../dispatch/handler.ts";
-import { commitTopics, everyPartitionError, partitionExists } from "./committed-offsets-request.ts";
+import { commitTopics, failedCommit, partitionExists } from "./committed-offsets-request.ts";
 
 export const offsetCommitHandler = defineHandler({
   api: OffsetCommit,
@@ -38,8 +38,5 @@ export const offsetCommitHandler = defineHandler({
     );
     return { throttleTimeMs: 0, topics };
   },
-  errorResponse: (request, errorCode) => ({
-    throttleTimeMs: 0,
-    topics: everyPartitionError(request.topics, errorCode),
-  }),
+  errorResponse: failedCommit,
 });

@@ -8,7 +8,7 @@
 
 import { TxnOffsetCommit } from "@nagare/protocol";
 import { defineHandler } from "../dispatch/handler.ts";
-import { commitTopics, everyPartitionError, partitionExists } from "./committed-offsets-request.ts";
+import { commitTopics, failedCommit, partitionExists } from "./committed-offsets-request.ts";
 
 export const txnOffsetCommitHandler = defineHandler({
   api: TxnOffsetCommit,
@@ -31,8 +31,5 @@ export const txnOffsetCommitHandler = defineHandler({
     );
     return { throttleTimeMs: 0, topics };
   },
-  errorResponse: (request, errorCode) => ({
-    throttleTimeMs: 0,
-    topics: everyPartitionError(request.topics, errorCode),
-  }),
+  errorResponse: failedCommit,
 });
