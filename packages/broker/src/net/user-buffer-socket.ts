@@ -1,7 +1,8 @@
 // Reads of an accepted connection into buffers the broker chooses (net's `onread`), which Node
 // offers only for sockets it creates itself, not for those a server accepts. With 'data' events
 // every read is a new 64 KiB ArrayBuffer: at 50 MB/s of produce traffic that external memory made
-// V8 run a full Mark-Compact every ~80 ms, the broker's main source of 10–30 ms stalls.
+// V8 run a full Mark-Compact every ~80 ms, the broker's main source of 10–30 ms stalls
+// (`--trace-gc` during `BENCH_BROKER_ONLY=latency npm run bench:broker`; bench/RESULTS.md, Broker).
 //
 // So the accepted socket (from a server with pauseOnConnect, before it ever read) gives its libuv
 // handle to a new Socket built with `onread`; Node's own constructor accepts a `handle` option, but

@@ -5,8 +5,9 @@
 //
 // Why: with 'data' events Node allocates a new 64 KiB ArrayBuffer for every socket read, and the
 // frame is a second copy of it all. That garbage is external memory, which makes V8 run a full
-// Mark-Compact every few MiB read: profiled, most of the client's consumer pauses and a broker's
-// 10–30 ms stalls at 50 MB/s came from it.
+// Mark-Compact every few MiB read: most of the client's consumer pauses (`npm run bench:client`)
+// and a broker's 10–30 ms stalls at 50 MB/s (`npm run bench:broker`) came from it; the traces are
+// in bench/RESULTS.md.
 //
 // `push` takes chunks from a stream that can only give 'data' events (TLS, fallbacks).
 
