@@ -5,14 +5,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import {
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
-  createTopics,
   describeGroup,
-  groupBrokerConfig,
-  openAdmin,
   produceSpread,
   waitFor,
 } from "../e2e/support/group-clients.ts";
@@ -20,10 +17,7 @@ import { type RunningConsumer, runConsumer, sortedValues, waitForCount } from ".
 
 async function setup(t: { after(fn: () => unknown): void }, topics: Record<string, number>) {
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, topics);
+  const { broker, admin } = await brokerWithTopics(defer, topics);
   return { defer, broker, admin };
 }
 

@@ -5,17 +5,14 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../e2e/support/clients.ts";
 import {
   allValues,
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
-  createTopics,
   type GroupMember,
-  groupBrokerConfig,
   KcatMember,
-  openAdmin,
   PyMember,
   produceSpread,
   track,
@@ -45,10 +42,7 @@ for (const leader of ["kcat", "nagare"] as const) {
     requireTool(kcat, "kcat");
     requireTool(debianPython, "python3-confluent-kafka");
     const defer = cleanups(t);
-    const broker = await startBroker({ config: groupBrokerConfig });
-    defer(() => broker.stop());
-    const admin = await openAdmin(defer, broker.bootstrap);
-    await createTopics(admin, { mixed: 6 });
+    const { broker, admin } = await brokerWithTopics(defer, { mixed: 6 });
     const group = `mixed-${leader}`;
 
     const startOurs = () =>

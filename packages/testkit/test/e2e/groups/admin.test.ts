@@ -10,16 +10,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ErrorCode, OffsetCommit, OffsetDelete } from "@nagare/protocol";
-import { startBroker } from "@nagare/testkit";
 import type { Admin } from "kafkajs";
 import { debianPython, requireTool, run } from "../support/clients.ts";
 import {
+  brokerWithTopics,
   cleanups,
-  createTopics,
   describeGroup,
-  groupBrokerConfig,
   KafkajsMember,
-  openAdmin,
   produceSpread,
   pyGroupClient,
   tp,
@@ -106,11 +103,8 @@ async function pythonAdminView(bootstrap: string): Promise<PythonAdminView> {
 test("admin view of a group: list, describe, offsets, lag (admin and /metrics), OffsetDelete, DeleteGroups", async (t) => {
   requireTool(debianPython, "python3-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ http: true, config: groupBrokerConfig });
-  defer(() => broker.stop());
+  const { broker, admin } = await brokerWithTopics(defer, { stock: 3, archive: 2 }, { http: true });
   const metricsUrl = broker.metricsUrl as string;
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { stock: 3, archive: 2 });
   await produceSpread(broker.bootstrap, "stock", 3, "s", 90);
   await produceSpread(broker.bootstrap, "archive", 2, "a", 10);
 

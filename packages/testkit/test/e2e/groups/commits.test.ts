@@ -8,14 +8,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import type { Admin } from "kafkajs";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
+  brokerWithTopics,
   cleanups,
-  createTopics,
-  groupBrokerConfig,
-  openAdmin,
   PyMember,
   produceSpread,
   tp,
@@ -37,10 +34,7 @@ async function fetchCommitted(admin: Admin, group: string): Promise<Map<string, 
 
 async function setUp(t: { after(fn: () => unknown): void }) {
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { [topic]: partitions });
+  const { broker, admin } = await brokerWithTopics(defer, { [topic]: partitions });
   await produceSpread(broker.bootstrap, topic, partitions, "l", count);
   return { defer, broker, admin };
 }

@@ -7,16 +7,13 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
   allValues,
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
   closeAll,
-  createTopics,
-  groupBrokerConfig,
-  openAdmin,
   PyMember,
   produceSpread,
   track,
@@ -31,10 +28,7 @@ const group = "cooperative";
 test("cooperative-sticky members (confluent-kafka): a third member joins in incremental rounds, nothing lost or repeated", async (t) => {
   requireTool(debianPython, "python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { [topic]: partitions });
+  const { broker, admin } = await brokerWithTopics(defer, { [topic]: partitions });
   const options = {
     group,
     topics: [topic],

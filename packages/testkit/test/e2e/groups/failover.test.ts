@@ -8,16 +8,13 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
   allValues,
+  brokerWithTopics,
   cleanups,
   closeAll,
-  createTopics,
   describeGroup,
-  groupBrokerConfig,
-  openAdmin,
   PyMember,
   produceSpread,
   tp,
@@ -35,10 +32,7 @@ const heartbeatIntervalMs = 500;
 test("a third member joins, then a member dies without leaving: reassigned after the session timeout, nothing committed is lost", async (t) => {
   requireTool(debianPython, "python3-kafka python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { [topic]: partitions });
+  const { broker, admin } = await brokerWithTopics(defer, { [topic]: partitions });
   const options = { group, topics: [topic], autoCommit: false, sessionTimeoutMs, heartbeatIntervalMs };
 
   const a = track(defer, new PyMember("confluent-kafka", broker.bootstrap, options, "confluent-kafka a"));

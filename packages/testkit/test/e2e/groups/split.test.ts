@@ -7,20 +7,17 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
   allValues,
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
   closeAll,
-  createTopics,
   type Defer,
   type GroupMember,
-  groupBrokerConfig,
   KafkajsMember,
   KcatMember,
-  openAdmin,
   PyMember,
   produceSpread,
   tp,
@@ -37,10 +34,7 @@ const count = 300;
 type StartMember = (bootstrap: string, group: string, name: string) => Promise<GroupMember>;
 
 async function splitCase(defer: Defer, client: string, start: StartMember) {
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { [topic]: partitions });
+  const { broker, admin } = await brokerWithTopics(defer, { [topic]: partitions });
 
   const a = await start(broker.bootstrap, "workers", `${client} a`);
   const b = await start(broker.bootstrap, "workers", `${client} b`);

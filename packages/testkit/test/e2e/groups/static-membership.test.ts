@@ -8,15 +8,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
+  brokerWithTopics,
   cleanups,
   closeAll,
-  createTopics,
   describeGroup,
-  groupBrokerConfig,
-  openAdmin,
   PyMember,
   track,
   waitFor,
@@ -30,10 +27,7 @@ const sessionTimeoutMs = 6000;
 test("a static member restarted within the session timeout gets its partitions back, same generation, no rebalance", async (t) => {
   requireTool(debianPython, "python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { [topic]: 4 });
+  const { broker, admin } = await brokerWithTopics(defer, { [topic]: 4 });
   const common = { group, topics: [topic], sessionTimeoutMs, heartbeatIntervalMs: 500 };
   const staticOptions = { ...common, instanceId: "reader-1" };
 

@@ -11,19 +11,16 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
   allValues,
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
   closeAll,
-  createTopics,
   describeGroup,
   type GroupMember,
-  groupBrokerConfig,
   KafkajsMember,
-  openAdmin,
   PyMember,
   produceSpread,
   roundrobinNamedAssigner,
@@ -54,10 +51,7 @@ async function membersHoldView(
 test("members subscribed to A, B and A+B (confluent-kafka, kafka-python) get only partitions of their topics, all covered", async (t) => {
   requireTool(debianPython, "python3-kafka python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { alpha: 3, beta: 3 });
+  const { broker, admin } = await brokerWithTopics(defer, { alpha: 3, beta: 3 });
   const group = "mixed-subscriptions";
   const base = { group, strategy: ["range"], heartbeatIntervalMs: 500 };
   const onlyA = track(
@@ -121,10 +115,7 @@ test("members subscribed to A, B and A+B (confluent-kafka, kafka-python) get onl
 test('kafkajs (assigner named "roundrobin") and confluent-kafka (roundrobin) share one group', async (t) => {
   requireTool(debianPython, "python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { shared: 6 });
+  const { broker, admin } = await brokerWithTopics(defer, { shared: 6 });
   const group = "mixed-clients";
   // librdkafka joins first, so it leads and kafkajs decodes librdkafka's assignment bytes.
   const rdkafka = track(
@@ -173,10 +164,7 @@ test('kafkajs (assigner named "roundrobin") and confluent-kafka (roundrobin) sha
 test('no common protocol: kafkajs\'s default "RoundRobinAssigner" joining librdkafka\'s "roundrobin" gets INCONSISTENT_GROUP_PROTOCOL', async (t) => {
   requireTool(debianPython, "python3-confluent-kafka");
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { shared: 2 });
+  const { broker, admin } = await brokerWithTopics(defer, { shared: 2 });
   const group = "no-common-protocol";
   const rdkafka = track(
     defer,

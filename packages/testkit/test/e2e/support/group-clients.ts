@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { type StartedBroker, startBroker } from "@nagare/testkit";
 import {
   type Admin,
   AssignerProtocol,
@@ -444,6 +445,19 @@ export async function openAdmin(defer: Defer, bootstrap: string): Promise<Admin>
   await admin.connect();
   defer(() => admin.disconnect());
   return admin;
+}
+
+/** A broker with groupBrokerConfig, a kafkajs admin and `topics` created; all stopped by `defer`. */
+export async function brokerWithTopics(
+  defer: Defer,
+  topics: Readonly<Record<string, number>>,
+  options: { readonly http?: boolean } = {},
+): Promise<{ broker: StartedBroker; admin: Admin }> {
+  const broker = await startBroker({ http: options.http ?? false, config: groupBrokerConfig });
+  defer(() => broker.stop());
+  const admin = await openAdmin(defer, broker.bootstrap);
+  await createTopics(admin, topics);
+  return { broker, admin };
 }
 
 export async function createTopics(admin: Admin, topics: Readonly<Record<string, number>>): Promise<void> {

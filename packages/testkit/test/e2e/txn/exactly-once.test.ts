@@ -9,14 +9,11 @@
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { startBroker } from "@nagare/testkit";
 import { debianPython, requireTool } from "../support/clients.ts";
 import {
   assertExactlyOnce,
+  brokerWithTopics,
   cleanups,
-  createTopics,
-  groupBrokerConfig,
-  openAdmin,
   produceSpread,
   waitFor,
 } from "../support/group-clients.ts";
@@ -28,10 +25,7 @@ const batch = 5;
 
 async function scenario(t: { after(fn: () => unknown): void }, client: "confluent-kafka" | "kafkajs") {
   const defer = cleanups(t);
-  const broker = await startBroker({ config: groupBrokerConfig });
-  defer(() => broker.stop());
-  const admin = await openAdmin(defer, broker.bootstrap);
-  await createTopics(admin, { in: partitions, out: partitions });
+  const { broker } = await brokerWithTopics(defer, { in: partitions, out: partitions });
   const inputs = await produceSpread(broker.bootstrap, "in", partitions, "in", count);
   const options = { input: "in", output: "out", group: "eos", transactionalId: "eos-processor", batch };
 
