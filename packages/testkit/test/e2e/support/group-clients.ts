@@ -6,7 +6,7 @@
 // kill() is a crash (no LeaveGroup). Plus the admin-side helpers the tests share.
 
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { type StartedBroker, startBroker } from "@nagare/testkit";
@@ -20,6 +20,7 @@ import {
   PartitionAssigners,
 } from "kafkajs";
 import { debianPython } from "./clients.ts";
+import { LineChild } from "./line-child.ts";
 import { kcat } from "./messages.ts";
 
 export const pyGroupClient = fileURLToPath(new URL("./py-group-client.py", import.meta.url));
@@ -89,33 +90,26 @@ abstract class ChildMember implements GroupMember {
   readonly received: Received[] = [];
   readonly assignments: AssignmentEvent[] = [];
   readonly committed = new Map<string, number>();
+  private readonly process: LineChild;
   protected readonly child: ChildProcess;
   protected readonly exited: Promise<number | null>;
-  private stderr = "";
-  private partial = "";
   readonly name: string;
 
   constructor(name: string, command: string, args: readonly string[]) {
     this.name = name;
-    this.child = spawn(command, args, { stdio: ["pipe", "pipe", "pipe"] });
-    // "close": the process exited and its output was read to the end.
-    this.exited = new Promise((resolve) => this.child.once("close", (code) => resolve(code)));
-    this.child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = (this.partial + chunk.toString("utf8")).split("\n");
-      this.partial = lines.pop() ?? "";
-      for (const line of lines) if (line.trim() !== "") this.onLine(line);
-    });
-    this.child.stderr?.on("data", (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString("utf8")).slice(-64 * 1024);
-      this.onStderr(chunk.toString("utf8"));
-    });
-    // Writing "close" to a child that already exited fails with EPIPE: nothing to do then. (If this
-    // process dies, the Python client sees stdin EOF and leaves the group on its own.)
-    this.child.stdin?.on("error", () => {});
+    // (If this test process dies, a Python client sees stdin EOF and leaves the group on its own.)
+    this.process = new LineChild(
+      command,
+      args,
+      (line) => this.onLine(line),
+      (text) => this.onStderr(text),
+    );
+    this.child = this.process.child;
+    this.exited = this.process.exited;
   }
 
   get pid(): number {
-    return this.child.pid ?? 0;
+    return this.process.pid;
   }
 
   protected abstract onLine(line: string): void;
@@ -127,33 +121,26 @@ abstract class ChildMember implements GroupMember {
   }
 
   running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.process.running();
   }
 
   /** Asks for a graceful close (unless the client already exited) and expects exit code 0. */
-  async close(timeoutMs = 30_000): Promise<void> {
-    if (this.running()) this.requestClose();
-    const abort = new AbortController();
-    const timer = delay(timeoutMs, "timeout" as const, { signal: abort.signal }).catch(
-      () => "aborted" as const,
+  close(timeoutMs = 30_000): Promise<void> {
+    return this.process.close(
+      this.name,
+      () => this.requestClose(),
+      timeoutMs,
+      () => this.log(),
     );
-    const outcome = await Promise.race([this.exited, timer]);
-    abort.abort();
-    if (outcome === "timeout") {
-      this.child.kill("SIGKILL");
-      assert.fail(`${this.name} did not close within ${timeoutMs} ms\n${this.log()}`);
-    }
-    assert.equal(outcome, 0, `${this.name} exit code\n${this.log()}`);
   }
 
   /** A crash: SIGKILL, so the client sends no LeaveGroup and commits nothing more. */
-  async kill(): Promise<void> {
-    if (this.running()) this.child.kill("SIGKILL");
-    await this.exited;
+  kill(): Promise<void> {
+    return this.process.kill();
   }
 
   log(): string {
-    return `--- ${this.name} (pid ${this.pid}) stderr ---\n${this.stderr}`;
+    return `--- ${this.name} (pid ${this.pid}) stderr ---\n${this.process.stderr}`;
   }
 }
 

@@ -11,6 +11,7 @@ import { DescribeTransactions, ErrorCode, ListOffsets } from "@nagare/protocol";
 import { Kafka, logLevel, type Producer } from "kafkajs";
 import { debianPython, run } from "./clients.ts";
 import type { Defer } from "./group-clients.ts";
+import { LineChild } from "./line-child.ts";
 import { request } from "./raw-request.ts";
 
 export const pyTxnClient = fileURLToPath(new URL("./py-txn-client.py", import.meta.url));
@@ -248,10 +249,7 @@ export interface ProcessorOptions {
 /** A consume-transform-produce processor child: confluent-kafka (python) or kafkajs (node). */
 export class Processor {
   readonly events: ProcessorEvents = { committed: [], paused: undefined, errors: [], ready: false };
-  private readonly child: ChildProcess;
-  private readonly exited: Promise<number | null>;
-  private partial = "";
-  private stderr = "";
+  private readonly process: LineChild;
   readonly name: string;
 
   constructor(
@@ -262,20 +260,11 @@ export class Processor {
   ) {
     this.name = `${client} processor`;
     const json = JSON.stringify({ bootstrap, ...options });
-    this.child =
+    const [command, args] =
       client === "confluent-kafka"
-        ? spawn(debianPython, [pyTxnClient, "process", json], { stdio: ["pipe", "pipe", "pipe"] })
-        : spawn(process.execPath, [kjsTxnProcessor, json], { stdio: ["pipe", "pipe", "pipe"] });
-    this.exited = new Promise((resolve) => this.child.once("close", (code) => resolve(code)));
-    this.child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = (this.partial + chunk.toString("utf8")).split("\n");
-      this.partial = lines.pop() ?? "";
-      for (const line of lines) if (line.trim() !== "") this.onLine(line);
-    });
-    this.child.stderr?.on("data", (chunk: Buffer) => {
-      this.stderr = (this.stderr + chunk.toString("utf8")).slice(-64 * 1024);
-    });
-    this.child.stdin?.on("error", () => {});
+        ? [debianPython, [pyTxnClient, "process", json]]
+        : [process.execPath, [kjsTxnProcessor, json]];
+    this.process = new LineChild(command, args, (line) => this.onLine(line));
     defer(() => this.kill());
   }
 
@@ -293,29 +282,18 @@ export class Processor {
   }
 
   /** Asks it to stop and waits (bounded) for exit code 0. */
-  async close(timeoutMs = 20_000): Promise<void> {
-    this.child.stdin?.end("close\n");
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const outcome = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (outcome === "timeout") {
-      await this.kill();
-      assert.fail(`${this.name} did not stop within ${timeoutMs} ms\n${this.log()}`);
-    }
-    assert.equal(outcome, 0, `${this.name} exit code\n${this.log()}`);
+  close(timeoutMs = 20_000): Promise<void> {
+    const request = () => this.process.child.stdin?.end("close\n");
+    return this.process.close(this.name, request, timeoutMs, () => this.log());
   }
 
   /** SIGKILL by PID: a crash in the middle of whatever it was doing. */
-  async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
-    await this.exited;
+  kill(): Promise<void> {
+    return this.process.kill();
   }
 
   log(): string {
-    return `--- ${this.name} (pid ${this.child.pid}) events ${JSON.stringify(this.events)}\nstderr:\n${this.stderr}`;
+    return `--- ${this.name} (pid ${this.process.pid}) events ${JSON.stringify(this.events)}\nstderr:\n${this.process.stderr}`;
   }
 }
 
