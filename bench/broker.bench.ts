@@ -12,8 +12,12 @@
 //    least twice), into the same topic. kcat `-P -l` of a prepared file (random base64) is run the
 //    same way on the acks=1/none cases for reference, timed from spawn to exit;
 // 3. consume: each topic read back from the beginning right after its produce case
-//    (rdkafka-perf consume / kcat `-C -e -c N`, output discarded), repeated the same way: this VM
-//    pages out file data not touched for ~30 s (DAMON) and reads it back from disk at ~50 MB/s;
+//    (rdkafka-perf consume / kcat `-C -e -c N`, output discarded), repeated the same way, then
+//    deleted: this VM's memory reclaimer (DAMON, action pageout, up to 800 ms of CPU a second)
+//    pages out file data untouched for ~30 s, which is then read back from disk at ~50 MB/s, and
+//    with every case's data kept it took a core from the later cases;
+// 3b. page-cache read limit: for the acks=1 topics, 8 MiB reads of the topic's log files into one
+//    buffer for ~1 s right after its consume: the copy the broker makes of every fetched byte;
 // 2a./3a. load-generator ceilings: the same runs against bench/stub-broker.ts, a Node process
 //    that answers with @nagare/protocol but stores nothing (`discard`) or replays the topic's own
 //    batches, fetched once from Nagare, rebased onto each fetch offset (`replay`); so each figure
@@ -22,7 +26,10 @@
 //    per 1 ms tick, catching up to the rate), another connection long-polls Fetch v11 (maxWaitMs
 //    500, minBytes 1); latency = receive time − send time per message, send times matched by
 //    offset; the client pre-encodes its batches and reads only batch headers, so its own GC and
-//    decoding stay out of the figure;
+//    decoding stay out of the figure. Three runs of 10 s, judged on the median run's p99, each once
+//    the machine has had an idle second (≤ 30 s), before the throughput cases on the fresh broker:
+//    single runs on this VM vary with its stalls (on one day p99 3.7–26 ms for the same run alone,
+//    and 8–260 ms in four of five runs made right after the throughput cases);
 // 5. seed workload: 100,000 messages of 100,000 bytes produced by one kcat fed on stdin, with up to
 //    2 GiB (~20,000 messages) queued and in flight at once (a fresh broker, so its VmHWM is this
 //    workload's peak RSS; VmRSS is also sampled); the end offset is checked with `kcat -Q`.
@@ -40,10 +47,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
-import { mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Admin } from "@nagare/client";
 import {
   decodeResponse,
   encodeRequest,
@@ -210,6 +218,40 @@ async function appendLimit(dir: string, ms: number): Promise<Sample> {
   return { bytes, messages: bytes / MiB, seconds: (performance.now() - start) / 1000 };
 }
 
+// ---- 3b. reading a log back out of the page cache ---------------------------------------------
+
+/** Reads the whole file at `path` into `buf`, one buffer-full after the other; returns the bytes read. */
+async function readThrough(path: string, buf: Buffer): Promise<number> {
+  const file = await open(path, "r");
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await file.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) return bytes;
+      bytes += bytesRead;
+    }
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * Passes over the `.log` files in `dir` with 8 MiB reads into one reused buffer, for up to
+ * `ms` (at most 20 passes): the copy out of the page cache that the broker pays for every fetched
+ * byte on top of the socket write (Kafka hands the file to the socket with sendfile, which Node
+ * does not offer). A perf profile of the broker serving 100 KiB consumes puts this copy and the
+ * socket's at about a quarter of its CPU each.
+ */
+async function pageCacheReadLimit(dir: string, ms: number): Promise<Sample> {
+  const paths = (await readdir(dir)).filter((name) => name.endsWith(".log")).map((name) => join(dir, name));
+  const buf = Buffer.allocUnsafeSlow(8 * MiB);
+  let bytes = 0;
+  const start = performance.now();
+  for (let pass = 0; pass < 20 && performance.now() - start < ms; pass++)
+    for (const path of paths) bytes += await readThrough(path, buf);
+  return { bytes, messages: bytes / MiB, seconds: (performance.now() - start) / 1000 };
+}
+
 // ---- 2./3. produce and consume: rdkafka-perf and kcat ---------------------------------------
 
 interface ProduceCase {
@@ -230,9 +272,20 @@ interface LoadGenerator {
   consume(bootstrap: string, topic: string, count: number): Promise<number>;
 }
 
+/**
+ * Reads `path` through one buffer, so its pages are in memory: this VM pages out file data untouched
+ * for ~30 s, and kcat reading its input file from disk (~50 MB/s) took 8 s for one 293 MiB run.
+ */
+async function pageIn(path: string): Promise<void> {
+  await readThrough(path, Buffer.allocUnsafeSlow(8 * MiB));
+}
+
 const kcat: LoadGenerator = {
   name: "kcat",
-  produce: async (bootstrap, c) => (await run("kcat", kcatProduceArgs(bootstrap, c), 120_000)).seconds,
+  produce: async (bootstrap, c) => {
+    await pageIn(c.file);
+    return (await run("kcat", kcatProduceArgs(bootstrap, c), 120_000)).seconds;
+  },
   consume: (bootstrap, topic, count) => kcatConsume(bootstrap, topic, count, 120_000),
 };
 
@@ -305,6 +358,32 @@ async function kcatConsume(bootstrap: string, topic: string, count: number, ms: 
       ms,
     )
   ).seconds;
+}
+
+/** Busy and total CPU ticks of the whole machine (/proc/stat, first line). */
+async function cpuTicks(): Promise<{ busy: number; total: number }> {
+  const fields = (await readFile("/proc/stat", "utf8")).split("\n", 1)[0]?.trim().split(/\s+/).slice(1) ?? [];
+  const ticks = fields.map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/**
+ * Waits (up to `maxMs`) for a second in which the machine's CPUs were ≥ 90% idle; returns the
+ * seconds waited: the kernel may still be writing back or freeing what the step before wrote.
+ */
+async function waitForQuiet(maxMs: number): Promise<number> {
+  const start = performance.now();
+  let before = await cpuTicks();
+  while (performance.now() - start < maxMs) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const after = await cpuTicks();
+    const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (busy <= 0.1) break;
+    before = after;
+  }
+  return (performance.now() - start) / 1000;
 }
 
 // ---- 4. end-to-end latency -------------------------------------------------------------------
@@ -628,6 +707,7 @@ const pct = (a: number, b: number) => `${((a / b) * 100).toFixed(0)}%`;
 
 /** Every throughput case runs at least this long in total (repeated runs), for steady figures. */
 const minCaseSeconds = 3;
+const latencyRuns = 3;
 
 const sections = ["ceilings", "produce", "consume", "latency", "seed"] as const;
 type Section = (typeof sections)[number];
@@ -710,6 +790,42 @@ async function main(): Promise<void> {
       kcatProduceArgs(broker.bootstrap, { ...cases[0], topic: "bench-warmup" } as ProduceCase),
       60_000,
     );
+    const admin = new Admin({ brokers: [broker.bootstrap] });
+    await admin.connect();
+    await admin.deleteTopics(["bench-warmup"]);
+    const latencyComparisons: string[] = [];
+    if (enabled("latency")) {
+      // 4. latency at 50 MB/s, before the throughput cases (see the top of the file)
+      const rate = 50_000_000 / MiB;
+      const one = join(work, "one.txt");
+      await messageFile(one, 8, 1);
+      // Three runs, judged on the median run's p99: a single stall of this VM (seconds of steal
+      // time) decides a single run's tail.
+      const p99s: number[] = [];
+      for (let i = 1; i <= latencyRuns; i++) {
+        const waited = await waitForQuiet(30_000);
+        const lat = await latency(broker.bootstrap, one, rate, 10_000);
+        await admin.deleteTopics(["bench-latency"]);
+        addRow({
+          name: `end-to-end latency run ${i}/${latencyRuns}, 1 KiB msgs at ${rate.toFixed(1)} MiB/s`,
+          sample: lat.sample,
+          note: `p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, p99.9 ${lat.p999.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms; produce errors ${lat.produceErrors}; received ${lat.received} of ${lat.sample.messages}${lat.consumeError ? ` (consumer: ${lat.consumeError})` : ""}; started after ${waited.toFixed(0)} s of waiting for an idle machine`,
+        });
+        if (lat.received < lat.sample.messages)
+          latencyComparisons.push(
+            `end-to-end run ${i}: ${lat.sample.messages - lat.received} messages not consumed within 5 s: FAILED`,
+          );
+        if (mibPerSec(lat.sample) < 0.95 * rate)
+          latencyComparisons.push(
+            `end-to-end run ${i}: rate ${mibPerSec(lat.sample).toFixed(1)} MiB/s not reached: FAILED`,
+          );
+        p99s.push(lat.p99);
+      }
+      const median = [...p99s].sort((a, b) => a - b)[Math.floor(p99s.length / 2)] as number;
+      latencyComparisons.push(
+        `end-to-end p99 at ${rate.toFixed(1)} MiB/s, median of ${latencyRuns} runs (${p99s.map((p) => p.toFixed(2)).join(", ")} ms): ${median.toFixed(2)} ms (target < 10 ms) ${median < 10 ? "met" : "MISSED"}`,
+      );
+    }
     // Each topic is read back right after it was written: this VM pages out file data nobody
     // touched for ~30 s (DAMON, action pageout) and reads it back from disk at ~50 MB/s, which
     // would be measured instead of the broker.
@@ -721,7 +837,10 @@ async function main(): Promise<void> {
       const r = repeated(c.size * c.count, c.count, runs);
       produced.push({ c, rate: mibPerSec(r.sample) });
       addRow({ name: `produce ${label(c)}, acks=${c.acks}`, ...r });
-      if (!enabled("consume")) continue;
+      if (!enabled("consume")) {
+        await admin.deleteTopics([c.topic]);
+        continue;
+      }
       const count = c.count * runs.length;
 
       // 3a. consume ceiling: the topic's own batches replayed by the stub (rebased per fetch).
@@ -749,8 +868,15 @@ async function main(): Promise<void> {
       const rate = mibPerSec(cr.sample);
       const ceiling = consumeCeiling.get(shape(c)) ?? Number.NaN;
       addRow({ name: `consume ${label(c)} (acks=${c.acks} topic)`, ...cr });
+      let readNote = "";
+      if (c.acks === "1") {
+        const read = await pageCacheReadLimit(join(work, "data", `${c.topic}-0`), 1000);
+        addRow({ name: `page-cache read of the ${label(c)} log (8 MiB reads)`, sample: read });
+        readNote = `; the page-cache read of its log alone ran at ${mibPerSec(read).toFixed(0)} MiB/s`;
+      }
+      await admin.deleteTopics([c.topic]);
       consumed.push(
-        `consume ${label(c)} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.7)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)`,
+        `consume ${label(c)} (acks=${c.acks} topic): ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.7)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s)${readNote}`,
       );
     }
     // After the produce cases, so the pages this frees do not speed up the first of them.
@@ -763,27 +889,9 @@ async function main(): Promise<void> {
         `produce ${label(c)}, acks=${c.acks}: ${pct(rate, mibPerSec(loop))} of loopback ${verdict(c, rate, 0.5)}; ${pct(rate, ceiling)} of its ceiling (${ceiling.toFixed(0)} MiB/s); ${pct(rate, append)} of the file append limit`,
       );
     }
-    comparisons.push(...consumed);
+    comparisons.push(...consumed, ...latencyComparisons);
 
-    if (enabled("latency")) {
-      // 4. latency at 50 MB/s
-      const rate = 50_000_000 / MiB;
-      const one = join(work, "one.txt");
-      await messageFile(one, 8, 1);
-      const lat = await latency(broker.bootstrap, one, rate, 10_000);
-      addRow({
-        name: `end-to-end latency run, 1 KiB msgs at ${rate.toFixed(1)} MiB/s`,
-        sample: lat.sample,
-        note: `p50 ${lat.p50.toFixed(2)} ms, p99 ${lat.p99.toFixed(2)} ms, p99.9 ${lat.p999.toFixed(2)} ms, max ${lat.max.toFixed(1)} ms; produce errors ${lat.produceErrors}; received ${lat.received} of ${lat.sample.messages}${lat.consumeError ? ` (consumer: ${lat.consumeError})` : ""}`,
-      });
-      if (lat.received < lat.sample.messages)
-        comparisons.push(
-          `end-to-end: ${lat.sample.messages - lat.received} messages not consumed within 5 s: FAILED`,
-        );
-      comparisons.push(
-        `end-to-end p99 at ${mibPerSec(lat.sample).toFixed(1)} MiB/s: ${lat.p99.toFixed(2)} ms (target < 10 ms) ${lat.p99 < 10 && mibPerSec(lat.sample) >= 0.95 * rate ? "met" : "MISSED"}`,
-      );
-    }
+    await admin.close();
     await broker.stop();
     brokers.pop();
     await rm(join(work, "data"), { recursive: true, force: true });
