@@ -212,14 +212,9 @@ function writeRecords(
 }
 
 /**
- * Decodes the bytes of exactly one batch. Throws CodecError on a short or over-long buffer, a
- * magic other than 2, a CRC mismatch, an unknown codec, a decompression failure or bound, or
- * records that disagree with recordCount or the section's length.
- */
-/**
- * The records section of a whole batch, decompressed, its record count and codec, after the checks every
- * reader of records needs: a known codec, and a count that is not negative and that the section
- * can hold. The CRC is the caller's to check (some readers skip it).
+ * The records section of a whole batch, decompressed, its record count and codec, after the
+ * checks every reader of records needs: a known codec, and a count that is not negative and that
+ * the section can hold. The CRC is the caller's to check (some readers skip it).
  */
 export function batchRecordsSection(
   header: BatchHeader,
@@ -250,6 +245,11 @@ export function batchRecordsSection(
   return { data, recordCount, compression };
 }
 
+/**
+ * Decodes the bytes of exactly one batch. Throws CodecError on a short or over-long buffer, a
+ * magic other than 2, a CRC mismatch, an unknown codec, a decompression failure or bound, or
+ * records that disagree with recordCount or the section's length.
+ */
 export function decodeBatch(buf: Buffer, options: DecodeBatchOptions = {}): RecordBatch {
   const first = scanBatches(buf).next();
   if (first.done === true) throw new CodecError("TRUNCATED", "no record batch in an empty buffer");

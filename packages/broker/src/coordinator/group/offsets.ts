@@ -197,7 +197,6 @@ export class Offsets {
     this.store.completeTxn(producerId, commit, partition);
   }
 
-  /** Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error. */
   /**
    * Offsets of `topics` (every committed offset when null); unknown ones are -1 with no error.
    * With `requireStable`, a partition an open transaction has written an offset for answers
