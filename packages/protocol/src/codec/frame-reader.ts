@@ -40,6 +40,11 @@ export class FrameReader {
     this.allocate = options.allocate ?? Buffer.allocUnsafe;
   }
 
+  /** Bytes received but not yet handed on as a frame (a partial size prefix or frame). */
+  get pendingBytes(): number {
+    return this.sizeFilled + this.filled;
+  }
+
   /** Where the socket's next read goes (net calls it before each read). */
   nextBuffer(): Buffer {
     return this.frame ? this.frame.subarray(this.filled) : this.scratch;
