@@ -9,30 +9,15 @@
 // The v2 header is written when the batch is encoded, with the compressed records if asked.
 
 import {
-  ATTRIBUTES_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
   BATCH_HEADER_SIZE,
-  BATCH_LENGTH_OFFSET,
-  BATCH_LENGTH_PREFIX,
-  CompressionType,
-  CRC_OFFSET,
-  CURRENT_MAGIC,
-  compress,
-  crc32c,
-  encodeAttributes,
+  type CompressionType,
   type KafkaRecord,
-  LAST_OFFSET_DELTA_OFFSET,
-  MAGIC_OFFSET,
-  MAX_TIMESTAMP_OFFSET,
+  NO_PARTITION_LEADER_EPOCH,
   NO_PRODUCER_EPOCH,
   NO_PRODUCER_ID,
   NO_SEQUENCE,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
-  RECORD_COUNT_OFFSET,
   type RecordHeader,
+  sealBatch,
   sizeOfRecordBody,
   TimestampType,
   writeRecord,
@@ -211,43 +196,30 @@ export class ProducerBatch {
 
   /** The wire bytes (encoded once, reused by retries). */
   encode(compression: CompressionType, snappyFormat: "raw" | "xerial"): Buffer {
-    if (this.encoded) return this.encoded;
-    let out: Buffer;
-    if (compression === CompressionType.NONE) out = this.buffer.subarray(0, this.used);
-    else {
-      const compressed = compress(compression, this.buffer.subarray(BATCH_HEADER_SIZE, this.used), {
-        snappyFormat,
-      });
-      out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
-      compressed.copy(out, BATCH_HEADER_SIZE);
-    }
-    out.writeBigInt64BE(0n, 0); // baseOffset: the broker assigns it
-    out.writeInt32BE(out.length - BATCH_LENGTH_PREFIX, BATCH_LENGTH_OFFSET);
-    out.writeInt32BE(-1, PARTITION_LEADER_EPOCH_OFFSET);
-    out.writeInt8(CURRENT_MAGIC, MAGIC_OFFSET);
-    out.writeInt16BE(
-      encodeAttributes({
-        compression,
-        timestampType: TimestampType.CREATE_TIME,
-        isTransactional: this.isTransactional,
-        isControl: false,
-        hasDeleteHorizonMs: false,
-      }),
-      ATTRIBUTES_OFFSET,
+    // Uncompressed, the records are sealed in place: the header room is the buffer's start.
+    this.encoded ??= sealBatch(
+      this.buffer.subarray(0, this.used),
+      {
+        baseOffset: 0n, // the broker assigns it
+        partitionLeaderEpoch: NO_PARTITION_LEADER_EPOCH,
+        attributes: {
+          compression,
+          timestampType: TimestampType.CREATE_TIME,
+          isTransactional: this.isTransactional,
+          isControl: false,
+          hasDeleteHorizonMs: false,
+        },
+        lastOffsetDelta: Math.max(0, this.count - 1),
+        baseTimestamp: BigInt(this.baseTimestamp),
+        maxTimestamp: BigInt(this.count === 0 ? this.baseTimestamp : this.maxTimestamp),
+        producerId: this.producerId,
+        producerEpoch: this.producerEpoch,
+        baseSequence: this.baseSequence,
+        recordCount: this.count,
+      },
+      { snappyFormat },
     );
-    out.writeInt32BE(Math.max(0, this.count - 1), LAST_OFFSET_DELTA_OFFSET);
-    out.writeBigInt64BE(BigInt(this.baseTimestamp), BASE_TIMESTAMP_OFFSET);
-    out.writeBigInt64BE(
-      BigInt(this.count === 0 ? this.baseTimestamp : this.maxTimestamp),
-      MAX_TIMESTAMP_OFFSET,
-    );
-    out.writeBigInt64BE(this.producerId, PRODUCER_ID_OFFSET);
-    out.writeInt16BE(this.producerEpoch, PRODUCER_EPOCH_OFFSET);
-    out.writeInt32BE(this.baseSequence, BASE_SEQUENCE_OFFSET);
-    out.writeInt32BE(this.count, RECORD_COUNT_OFFSET);
-    out.writeUInt32BE(crc32c(out.subarray(ATTRIBUTES_OFFSET)), CRC_OFFSET);
-    this.encoded = out;
-    return out;
+    return this.encoded;
   }
 
   /** The broker accepted the batch at `baseOffset` (-1 when unknown, as with acks=0). */

@@ -9,7 +9,13 @@
 
 import { CodecError } from "../codec/codec-error.ts";
 import { type Cursor, sizeOfVarint } from "../codec/varint.ts";
-import { CompressionType, encodeAttributes, isCompressionType, TimestampType } from "./attributes.ts";
+import {
+  type BatchAttributes,
+  CompressionType,
+  encodeAttributes,
+  isCompressionType,
+  TimestampType,
+} from "./attributes.ts";
 import { BatchHeader } from "./batch-header.ts";
 import {
   ATTRIBUTES_OFFSET,
@@ -160,42 +166,77 @@ export function encodeBatch(input: RecordBatchInput): Buffer {
   checkInt("producerEpoch", producerEpoch, 16);
   checkInt("baseSequence", baseSequence, 32);
   checkInt("lastOffsetDelta", lastOffsetDelta, 32);
-  const attributes = encodeAttributes({
+  const attributes: BatchAttributes = {
     compression,
     timestampType: input.timestampType ?? TimestampType.CREATE_TIME,
     isTransactional: input.isTransactional ?? false,
     isControl: input.isControl ?? false,
     hasDeleteHorizonMs: input.hasDeleteHorizonMs ?? false,
-  });
+  };
 
   const bodySizes = records.map(sizeOfRecordBody);
   let recordsSize = 0;
   for (const bodySize of bodySizes) recordsSize += sizeOfVarint(bodySize) + bodySize;
+  const buf = Buffer.allocUnsafe(BATCH_HEADER_SIZE + recordsSize);
+  writeRecords(buf, BATCH_HEADER_SIZE, records, bodySizes);
+  return sealBatch(
+    buf,
+    {
+      baseOffset,
+      partitionLeaderEpoch,
+      attributes,
+      lastOffsetDelta,
+      baseTimestamp: input.baseTimestamp,
+      maxTimestamp,
+      producerId,
+      producerEpoch,
+      baseSequence,
+      recordCount: records.length,
+    },
+    input.compressOptions,
+  );
+}
 
-  let buf: Buffer;
-  if (compression === CompressionType.NONE) {
-    buf = Buffer.allocUnsafe(BATCH_HEADER_SIZE + recordsSize);
-    writeRecords(buf, BATCH_HEADER_SIZE, records, bodySizes);
-  } else {
-    const raw = Buffer.allocUnsafe(recordsSize);
-    writeRecords(raw, 0, records, bodySizes);
-    const compressed = compress(compression, raw, input.compressOptions);
+/** The header fields sealBatch writes (lengths, magic and CRC follow from the bytes). */
+export interface BatchSeal {
+  readonly baseOffset: bigint;
+  readonly partitionLeaderEpoch: number;
+  readonly attributes: BatchAttributes;
+  readonly lastOffsetDelta: number;
+  readonly baseTimestamp: bigint;
+  readonly maxTimestamp: bigint;
+  readonly producerId: bigint;
+  readonly producerEpoch: number;
+  readonly baseSequence: number;
+  readonly recordCount: number;
+}
+
+/**
+ * Makes a whole batch of `withRecords`: room for the header (BATCH_HEADER_SIZE bytes) followed by
+ * the uncompressed records section. Uncompressed, the header is written into `withRecords` itself,
+ * which is returned; otherwise the section is compressed into a new buffer after a new header.
+ * Writes the length, magic and CRC-32C with the given fields; values are not range-checked.
+ */
+export function sealBatch(withRecords: Buffer, seal: BatchSeal, compressOptions?: CompressOptions): Buffer {
+  const compression = seal.attributes.compression;
+  let buf = withRecords;
+  if (compression !== CompressionType.NONE) {
+    const compressed = compress(compression, withRecords.subarray(BATCH_HEADER_SIZE), compressOptions);
     buf = Buffer.allocUnsafe(BATCH_HEADER_SIZE + compressed.length);
     compressed.copy(buf, BATCH_HEADER_SIZE);
   }
-
-  buf.writeBigInt64BE(baseOffset, BASE_OFFSET_OFFSET);
+  buf.writeBigInt64BE(seal.baseOffset, BASE_OFFSET_OFFSET);
   buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX, BATCH_LENGTH_OFFSET);
-  buf.writeInt32BE(partitionLeaderEpoch, PARTITION_LEADER_EPOCH_OFFSET);
+  buf.writeInt32BE(seal.partitionLeaderEpoch, PARTITION_LEADER_EPOCH_OFFSET);
   buf.writeInt8(CURRENT_MAGIC, MAGIC_OFFSET);
-  buf.writeInt16BE(attributes, ATTRIBUTES_OFFSET);
-  buf.writeInt32BE(lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET);
-  buf.writeBigInt64BE(input.baseTimestamp, BASE_TIMESTAMP_OFFSET);
-  buf.writeBigInt64BE(maxTimestamp, MAX_TIMESTAMP_OFFSET);
-  buf.writeBigInt64BE(producerId, PRODUCER_ID_OFFSET);
-  buf.writeInt16BE(producerEpoch, PRODUCER_EPOCH_OFFSET);
-  buf.writeInt32BE(baseSequence, BASE_SEQUENCE_OFFSET);
-  buf.writeInt32BE(records.length, RECORD_COUNT_OFFSET);
+  buf.writeInt16BE(encodeAttributes(seal.attributes), ATTRIBUTES_OFFSET);
+  buf.writeInt32BE(seal.lastOffsetDelta, LAST_OFFSET_DELTA_OFFSET);
+  buf.writeBigInt64BE(seal.baseTimestamp, BASE_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(seal.maxTimestamp, MAX_TIMESTAMP_OFFSET);
+  buf.writeBigInt64BE(seal.producerId, PRODUCER_ID_OFFSET);
+  buf.writeInt16BE(seal.producerEpoch, PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(seal.baseSequence, BASE_SEQUENCE_OFFSET);
+  buf.writeInt32BE(seal.recordCount, RECORD_COUNT_OFFSET);
   buf.writeUInt32BE(crc32c(buf.subarray(CRC_START_OFFSET)), CRC_OFFSET);
   return buf;
 }

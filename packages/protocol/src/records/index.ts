@@ -12,6 +12,7 @@ export {
   TimestampType,
 } from "./attributes.ts";
 export {
+  type BatchSeal,
   batchRecordsSection,
   DEFAULT_MAX_DECOMPRESSED_BYTES,
   type DecodeBatchesOptions,
@@ -25,26 +26,10 @@ export {
   NO_SEQUENCE,
   type RecordBatch,
   type RecordBatchInput,
+  sealBatch,
 } from "./batch.ts";
 export { BatchHeader } from "./batch-header.ts";
-export {
-  ATTRIBUTES_OFFSET,
-  BASE_SEQUENCE_OFFSET,
-  BASE_TIMESTAMP_OFFSET,
-  BATCH_HEADER_SIZE,
-  BATCH_LENGTH_OFFSET,
-  BATCH_LENGTH_PREFIX,
-  CRC_OFFSET,
-  CURRENT_MAGIC,
-  LAST_OFFSET_DELTA_OFFSET,
-  MAGIC_OFFSET,
-  MAX_TIMESTAMP_OFFSET,
-  MIN_BATCH_LENGTH,
-  PARTITION_LEADER_EPOCH_OFFSET,
-  PRODUCER_EPOCH_OFFSET,
-  PRODUCER_ID_OFFSET,
-  RECORD_COUNT_OFFSET,
-} from "./batch-layout.ts";
+export { BATCH_HEADER_SIZE, BATCH_LENGTH_PREFIX, CURRENT_MAGIC, MIN_BATCH_LENGTH } from "./batch-layout.ts";
 export {
   type BatchProbe,
   type BatchSpan,
