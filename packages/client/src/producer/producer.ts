@@ -4,13 +4,19 @@
 // transactions follow the Java client; see sender.ts, idempotence.ts and transaction-manager.ts.
 
 import { InitProducerId } from "@nagare/protocol";
-import { Cluster, type MetadataSnapshot } from "../cluster/cluster.ts";
+import { Cluster, type MetadataSnapshot, type TopicInfo } from "../cluster/cluster.ts";
 import { KafkaClientError, KafkaProtocolError, KafkaTimeoutError } from "../errors.ts";
 import { sleep } from "../retry.ts";
 import { type Serializer, string } from "../serde.ts";
 import type { ProducerRecord, RecordMetadata } from "../types.ts";
 import { RecordAccumulator } from "./accumulator.ts";
-import { type AppendedRecord, estimateRecordSize, type RejectRecord, type ResolveRecord } from "./batch.ts";
+import {
+  type AppendedRecord,
+  BATCH_OVERHEAD,
+  estimateRecordSize,
+  type RejectRecord,
+  type ResolveRecord,
+} from "./batch.ts";
 import { headersSize, toBatchHeaders } from "./headers.ts";
 import { SequenceBook } from "./idempotence.ts";
 import { MemoryLimit } from "./memory-limit.ts";
@@ -27,6 +33,13 @@ interface TopicPartitions {
   readonly count: number;
   /** Partitions with a leader (the sticky partitioner prefers them). */
   readonly available: readonly number[];
+}
+
+function topicPartitions(info: TopicInfo): TopicPartitions {
+  return {
+    count: info.partitions.length,
+    available: info.partitions.filter((p) => p.leader >= 0).map((p) => p.partition),
+  };
 }
 
 /** A send that waits its turn; `prepared` once serialized. */
@@ -219,8 +232,7 @@ export class Producer<K = string | null, V = string | null> {
         const prepared = next.prepared ?? this.prepare(next.record, Date.now());
         next.prepared = prepared;
         const deadline = prepared.started + this.options.maxBlockMs;
-        const partitions =
-          this.cachedPartitions(prepared.topic) ?? (await this.partitionsOf(prepared.topic, deadline));
+        const partitions = await this.partitionsOf(prepared.topic, deadline);
         if (!this.memory.tryReserve(prepared.size))
           await this.memory.reserve(prepared.size, Math.max(0, deadline - Date.now()));
         this.appendReserved(prepared, partitions, next.resolve, next.reject);
@@ -291,7 +303,7 @@ export class Producer<K = string | null, V = string | null> {
     const headers = toBatchHeaders(record.headers);
     const timestamp = record.timestamp ?? Date.now();
     const size = estimateRecordSize({ key, value }, headers.length === 0 ? 0 : headersSize(headers));
-    if (size + 61 > this.options.maxRequestSize)
+    if (size + BATCH_OVERHEAD > this.options.maxRequestSize)
       throw new KafkaProtocolError(
         MESSAGE_TOO_LARGE,
         `a record of about ${size} bytes is larger than maxRequestSize (${this.options.maxRequestSize})`,
@@ -332,10 +344,7 @@ export class Producer<K = string | null, V = string | null> {
     if (partitions === undefined) {
       const info = snapshot.topics.get(topic);
       if (info?.errorCode !== 0 || info.partitions.length === 0) return undefined;
-      partitions = {
-        count: info.partitions.length,
-        available: info.partitions.filter((p) => p.leader >= 0).map((p) => p.partition),
-      };
+      partitions = topicPartitions(info);
       this.partitionsByTopic.set(topic, partitions);
     }
     return partitions;
@@ -375,11 +384,7 @@ export class Producer<K = string | null, V = string | null> {
     let snapshot = await this.cluster.metadata([topic]);
     for (let attempt = 0; ; attempt++) {
       const info = snapshot.topics.get(topic);
-      if (info && info.errorCode === 0 && info.partitions.length > 0)
-        return {
-          count: info.partitions.length,
-          available: info.partitions.filter((p) => p.leader >= 0).map((p) => p.partition),
-        };
+      if (info && info.errorCode === 0 && info.partitions.length > 0) return topicPartitions(info);
       if (info && info.errorCode !== 0) {
         const error = new KafkaProtocolError(info.errorCode, `topic ${topic}`);
         if (!error.retriable) throw error;
