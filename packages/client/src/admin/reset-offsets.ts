@@ -5,7 +5,6 @@
 
 import type { TopicPartition } from "../types.ts";
 import type { Admin } from "./admin.ts";
-import type { OffsetSpec } from "./offset-spec.ts";
 
 export type ResetTarget =
   | { readonly to: "earliest" | "latest" }
@@ -29,9 +28,13 @@ export async function plannedResets(
     admin.listOffsets(partitions.map((p) => ({ ...p, spec: "earliest" as const }))),
     admin.listOffsets(partitions.map((p) => ({ ...p, spec: "latest" as const }))),
   ]);
-  if (target.to === "earliest" || target.to === "latest" || target.to === "timestamp") {
-    const spec: OffsetSpec = target.to === "timestamp" ? { timestamp: target.timestamp } : target.to;
-    const found = await admin.listOffsets(partitions.map((p) => ({ ...p, spec })));
+  if (target.to === "earliest")
+    return partitions.map((p, i) => ({ ...p, offset: earliest[i]?.offset ?? 0n }));
+  if (target.to === "latest") return partitions.map((p, i) => ({ ...p, offset: latest[i]?.offset ?? 0n }));
+  if (target.to === "timestamp") {
+    const found = await admin.listOffsets(
+      partitions.map((p) => ({ ...p, spec: { timestamp: target.timestamp } })),
+    );
     return partitions.map((p, i) => {
       const offset = found[i]?.offset ?? -1n;
       return { ...p, offset: offset < 0n ? (latest[i]?.offset ?? 0n) : offset };
