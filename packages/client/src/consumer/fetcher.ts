@@ -94,11 +94,6 @@ function endOfBatches(buf: Buffer, fetchOffset: bigint): bigint {
   return next;
 }
 
-/** The offset of the fetch's next record to hand out (its fetch offset until one is taken). */
-function nextRecordOffset(fetch: CompletedFetch): bigint {
-  return fetch.consumedTo;
-}
-
 export class Fetcher {
   private readonly cluster: Cluster;
   private readonly state: SubscriptionState;
@@ -347,7 +342,7 @@ export class Fetcher {
     const key = keyOf(s);
     const queue = this.buffered.get(key);
     if (queue && queue.length > 0) {
-      if (s.position === nextRecordOffset(queue[0] as CompletedFetch))
+      if (s.position === (queue[0] as CompletedFetch).consumedTo)
         return (queue[queue.length - 1] as CompletedFetch).nextOffset;
       this.clear(s);
     }
