@@ -7,8 +7,10 @@
 //
 // Batches are decoded one at a time, as the consumer hands records out, and in one pass: the
 // records are built straight from the batch bytes (varints read inline, key and value as views of
-// the response, headers allocated only when present), with no intermediate record objects. The
-// consume path spends most of its time here (profiled), hence the hand-written reader. Every batch
+// the response, headers allocated only when present), with no intermediate record objects. In a
+// CPU profile of the consume run of `npm run bench:client` decoding took 14% of the samples with
+// protocol's record decoder and 6% with this one (bench/RESULTS.md, Client), hence the
+// hand-written reader. Every batch
 // has its CRC-32C checked once (Kafka's check.crcs=true); a corrupt batch throws when it is
 // reached, after the records of the batches before it.
 
