@@ -441,6 +441,11 @@ async function rawConnection(
   return { socket, frames };
 }
 
+/** The records of partition 0 in a Fetch v11 response frame (fetchRequest's answer). */
+function partitionZeroRecords(frame: Buffer): Buffer | null | undefined {
+  return decodeResponse(Fetch, 11, frame).body.responses[0]?.partitions[0]?.records;
+}
+
 /** Fetch v11 of partition 0 of `topic` from `offset` (8 MiB for the partition, 50 MiB in all). */
 function fetchRequest(topic: string, offset: bigint, maxWaitMs: number, correlationId: number): Buffer[] {
   return encodeRequest(
@@ -564,7 +569,7 @@ async function latency(
       for (const chunk of frame) consumer.socket.write(chunk);
       const { value } = await consumer.frames.next();
       const now = performance.now();
-      const records = decodeResponse(Fetch, 11, value as Buffer).body.responses[0]?.partitions[0]?.records;
+      const records = partitionZeroRecords(value as Buffer);
       if (!records || records.length === 0) continue;
       for (const span of splitBatches(records).batches) {
         const header = new BatchHeader(records, span.position);
@@ -669,7 +674,7 @@ async function fetchBatches(bootstrap: string, topic: string): Promise<Buffer> {
     const request = fetchRequest(topic, 0n, 0, 1);
     for (const chunk of request) consumer.socket.write(chunk);
     const { value } = await consumer.frames.next();
-    const records = decodeResponse(Fetch, 11, value as Buffer).body.responses[0]?.partitions[0]?.records;
+    const records = partitionZeroRecords(value as Buffer);
     if (!records || records.length === 0) throw new Error(`no batches fetched from ${topic}`);
     return Buffer.from(records);
   } finally {
